@@ -1,0 +1,66 @@
+# EO Notebooks: the two commands are `make book` and `make test` (see README.md).
+# Every target that shares its name with a folder (book/, tests/, benchmarks/)
+# must be .PHONY, or make thinks it is "up to date" and does nothing.
+.PHONY: book test serve clean clean-all install vendor browser benchmark help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+BUILD := _build
+# No network during the build and the tests: every connection except to this
+# machine is refused and logged (tools/offline_guard/sitecustomize.py).
+OFFLINE := PYTHONPATH=$(CURDIR)/tools/offline_guard EOLAB_OFFLINE_LOG=$(CURDIR)/$(BUILD)/offline-guard.log
+MATHJAX := book/_static/vendor/mathjax/tex-chtml.js
+MATHJAX_VERSION := 3.2.2
+
+help:
+	@echo "make book    - install everything into .venv and build the site into $(BUILD)/html"
+	@echo "make test    - build (if needed) and run the whole test suite"
+	@echo "make serve   - preview the built site at http://127.0.0.1:8000"
+	@echo "make benchmark - print build and lesson timings"
+	@echo "make clean   - remove the built site (keeps the execution cache)"
+
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(STAMP)
+
+# MathJax from the npm registry, served from our own site (no CDN).
+$(MATHJAX):
+	rm -rf $(BUILD)/npm && mkdir -p $(BUILD)/npm book/_static/vendor/mathjax
+	npm install --silent --no-audit --no-fund --prefix $(BUILD)/npm mathjax@$(MATHJAX_VERSION)
+	cp $(BUILD)/npm/node_modules/mathjax/es5/tex-chtml.js book/_static/vendor/mathjax/
+	mkdir -p book/_static/vendor/mathjax/output/chtml/fonts
+	cp -r $(BUILD)/npm/node_modules/mathjax/es5/output/chtml/fonts/woff-v2 book/_static/vendor/mathjax/output/chtml/fonts/
+	cp $(BUILD)/npm/node_modules/mathjax/LICENSE book/_static/vendor/mathjax/LICENSE
+
+vendor: $(MATHJAX)
+
+book: $(STAMP) $(MATHJAX)
+	mkdir -p $(BUILD) && rm -f $(BUILD)/offline-guard.log
+	$(OFFLINE) $(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
+	@test ! -s $(BUILD)/offline-guard.log || { echo "The build tried to reach the network:"; cat $(BUILD)/offline-guard.log; exit 1; }
+
+browser:
+	@command -v chromium >/dev/null || { echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: book browser
+	$(OFFLINE) $(BIN)/python -m pytest
+
+serve:
+	@echo "Serving $(BUILD)/html at http://127.0.0.1:8000 (Ctrl-C to stop)"
+	$(BIN)/python -m http.server 8000 --bind 127.0.0.1 --directory $(BUILD)/html
+
+benchmark: $(STAMP) $(MATHJAX)
+	$(OFFLINE) $(BIN)/python benchmarks/build.py
+
+clean:
+	rm -rf $(BUILD)/html $(BUILD)/jupyter_execute $(BUILD)/.doctrees
+
+clean-all:
+	rm -rf $(BUILD) $(VENV) book/_static/vendor
