@@ -9,8 +9,10 @@ with CF attributes and units.
 >>> datasets.catalogue()            # doctest: +SKIP
 >>> sst = datasets.load("ostia_sst")  # doctest: +SKIP
 
-Lessons add entries by listing their module in ``ENTRY_MODULES``; each such
-module defines ``CATALOGUE_ENTRIES``, a list of :class:`DatasetInfo`.
+Entries live beside their loaders: real data in :mod:`eolab.sample_data`
+(and any module listed in ``ENTRY_MODULES``), synthetic data in the modules
+of :mod:`eolab.synthetic`.  Each defines ``CATALOGUE_ENTRIES``, a list of
+:class:`DatasetInfo`, and is found here automatically.
 """
 
 from __future__ import annotations
@@ -26,7 +28,17 @@ import xarray as xr
 KINDS = ("real", "synthetic")
 
 ENTRY_MODULES: tuple[str, ...] = ("eolab.sample_data",)
-"""Modules that define ``CATALOGUE_ENTRIES``, imported on first use."""
+"""Modules of real data that define ``CATALOGUE_ENTRIES``, imported on first use.
+Every module of :mod:`eolab.synthetic` is searched too."""
+
+
+def _entry_modules() -> list[str]:
+    import pkgutil
+
+    import eolab.synthetic
+
+    synthetic = [f"eolab.synthetic.{m.name}" for m in pkgutil.iter_modules(eolab.synthetic.__path__)]
+    return list(ENTRY_MODULES) + sorted(synthetic)
 
 
 @dataclass(frozen=True)
@@ -86,9 +98,9 @@ _CATALOGUE: dict[str, DatasetInfo] = {}
 
 def _entries() -> dict[str, DatasetInfo]:
     if not _CATALOGUE:
-        for module_name in ENTRY_MODULES:
+        for module_name in _entry_modules():
             module = importlib.import_module(module_name)
-            for info in module.CATALOGUE_ENTRIES:
+            for info in getattr(module, "CATALOGUE_ENTRIES", []):
                 if info.name in _CATALOGUE:
                     raise RuntimeError(f"dataset {info.name!r} is registered twice")
                 _CATALOGUE[info.name] = info

@@ -1,0 +1,79 @@
+"""Shared fixtures: the repository, the built site served on loopback, and Chromium.
+
+Browser tests use Debian's ``chromium`` (installed by ``make test``) through
+Playwright; they never download a browser.  Screenshots go to
+``tests/artifacts/`` for a person to look at.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = ROOT / "_build" / "html"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
+                 "--disable-gpu", "--no-first-run", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def site_dir() -> Path:
+    """The built website; `make test` builds it first."""
+    if not (SITE / "index.html").exists():
+        pytest.fail(f"the website is not built ({SITE} has no index.html): run `make book` first")
+    return SITE
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep test output readable
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(site_dir: Path):
+    """Base URL of the built site served on 127.0.0.1 (ends with '/')."""
+    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Playwright."""
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("Debian's chromium is not installed: `make test` installs it (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def html_pages(site_dir: Path) -> list[Path]:
+    """Every content page of the built site (not search, index or lite pages)."""
+    skip = {"search.html", "genindex.html"}
+    return sorted(p for p in site_dir.rglob("*.html")
+                  if p.name not in skip and not {"_static", "lite", "_sources"} & set(p.parts))
