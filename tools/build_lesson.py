@@ -29,11 +29,11 @@ def main(page: str) -> int:
     out.mkdir(parents=True, exist_ok=True)
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     config["execute"]["cache"] = str(out / ".jupyter_cache")
-    config["sphinx"]["local_extensions"] = {"eonb_build": str(ROOT / "_ext")}
+    config["sphinx"]["local_extensions"] = {k: str(ROOT / "_ext") for k in config["sphinx"]["local_extensions"]}
     (out / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
     docname = path.relative_to(ROOT).with_suffix("").as_posix()
     # The lesson plus the course's fixed pages, so links to them resolve.
-    chapters = [{"file": f} for f in ("book/setup", "book/data") if f != docname]
+    chapters = [{"file": f} for f in ("book/setup", "book/data", "book/glossary") if f != docname]
     toc = {"format": "jb-book", "root": "book/intro",
            "chapters": chapters + ([{"file": docname}] if docname != "book/intro" else [])}
     (out / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False))

@@ -186,3 +186,22 @@ def package_data_dir(package: str) -> Path:
             f"`pip install {pip_name}` (it is listed in requirements.txt)."
         ) from err
     return Path(module.__file__).parent
+
+
+def cache_dir(*parts: str) -> Path:
+    """Folder where eolab keeps files it generates (synthetic scenes, Zarr stores).
+
+    ``$EOLAB_CACHE`` if set, else ``~/.cache/eolab``; created if missing.
+    Everything in it can be deleted: it is regenerated on demand.
+
+    Parameters
+    ----------
+    *parts : str
+        Sub-folder names, e.g. ``cache_dir("landsat")``.
+    """
+    import os
+
+    root = Path(os.environ.get("EOLAB_CACHE", Path.home() / ".cache" / "eolab"))
+    folder = root.joinpath(*parts)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
