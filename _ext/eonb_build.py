@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -25,7 +26,8 @@ EXPECTED_ERROR_TAG = "raises-exception"
 _THIRD_PARTY_FONT = re.compile(
     r"<link[^>]+(fonts\.googleapis\.com|fonts\.gstatic\.com)[^>]*>\s*", re.IGNORECASE
 )
-_ERROR_DIV = re.compile(r'class="output (traceback|error|stderr)\b')
+_ERROR_DIV = re.compile(r'class="output (traceback|error|stderr)\b[^>]*>')
+_CELL_START = re.compile(r'<div class="cell[ "]')
 
 
 def notebook_errors(path: Path) -> list[str]:
@@ -58,13 +60,14 @@ def html_errors(path: Path) -> list[str]:
     html = path.read_text(encoding="utf-8")
     problems = []
     for match in _ERROR_DIV.finditer(html):
-        cell_start = html.rfind('<div class="cell', 0, match.start())
-        cell_tag = html[cell_start:html.find(">", cell_start)] if cell_start >= 0 else ""
+        starts = [m.start() for m in _CELL_START.finditer(html, 0, match.start())]
+        cell_tag = html[starts[-1]:html.find(">", starts[-1])] if starts else ""
         if f"tag_{EXPECTED_ERROR_TAG}" in cell_tag:
             continue
-        snippet = re.sub(r"<[^>]+>", "", html[match.end():match.end() + 600])
-        snippet = " ".join(snippet.split())[:160]
-        problems.append(f"{match.group(1)} output: {snippet}")
+        end = html.find("</pre>", match.end())
+        text = unescape(re.sub(r"<[^>]+>", "", html[match.end():end if end > 0 else None]))
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        problems.append(f"{match.group(1)} output: {lines[-1][:200] if lines else '(empty)'}")
     return problems
 
 
@@ -80,7 +83,7 @@ def scan_build(outdir: Path) -> list[str]:
             continue
         for p in html_errors(page):
             problems.append(f"{page.relative_to(outdir)}: {p}")
-    return problems
+    return list(dict.fromkeys(problems))
 
 
 def _strip_third_party(app: Sphinx, pagename, templatename, context, doctree) -> None:
