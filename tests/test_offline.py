@@ -86,6 +86,19 @@ def test_the_offline_guard_refuses_internet_but_allows_loopback(tmp_path):
     assert "naturalearth.s3.amazonaws.com" in log.read_text()
 
 
+def test_under_the_guard_a_cartopy_download_is_an_error_naming_the_file():
+    code = (
+        "import matplotlib; matplotlib.use('Agg')\n"
+        "import matplotlib.pyplot as plt, cartopy.crs as ccrs, cartopy.feature as cf\n"
+        "ax = plt.axes(projection=ccrs.PlateCarree()); ax.add_feature(cf.RIVERS)\n"
+        "try:\n    plt.gcf().canvas.draw()\nexcept Exception as e:\n    print(type(e).__name__, e)\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "tools" / "offline_guard"))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert out.stdout.startswith("DownloadWarning Downloading: https://naturalearth"), out.stdout + out.stderr
+    assert "rivers_lake_centerlines" in out.stdout
+
+
 @pytest.mark.build
 def test_the_full_build_made_no_network_attempt(site_dir):
     """`make book` runs with the guard on and logs every refused connection here."""

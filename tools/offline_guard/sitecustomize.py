@@ -67,3 +67,9 @@ def _guarded_getaddrinfo(host, *args, **kwargs):
 socket.socket.connect = _guarded_connect
 socket.socket.connect_ex = _guarded_connect_ex
 socket.getaddrinfo = _guarded_getaddrinfo
+
+# cartopy announces a download with DownloadWarning("Downloading: <url>") before it
+# connects; make that an error too, so the failure names what was being fetched.
+import warnings  # noqa: E402
+
+warnings.filterwarnings("error", message="Downloading: ")
