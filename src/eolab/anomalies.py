@@ -27,7 +27,9 @@ def _base(da: xr.DataArray, base_period) -> xr.DataArray:
     start, end = (pd.Timestamp(t) for t in base_period)
     if start > end:
         raise ValueError(f"base_period starts after it ends: {start.date()} > {end.date()}")
-    base = da.sel(time=slice(start, end))
+    # Slice with the strings, not the timestamps: "2020" then means the whole
+    # of 2020 (partial-date indexing), not just 2020-01-01 00:00.
+    base = da.sel(time=slice(*(str(t) for t in base_period)))
     if base.sizes["time"] == 0:
         first, last = (pd.Timestamp(t).date() for t in da["time"].values[[0, -1]])
         raise ValueError(f"base_period {start.date()}..{end.date()} holds no data; "
@@ -168,3 +170,136 @@ def linear_trend(da: xr.DataArray, per: str = "decade") -> xr.DataArray:
     slope.attrs = {"long_name": f"Linear trend of {da.attrs.get('long_name', da.name or 'value')}",
                    "units": f"{units} per {per}".strip()}
     return slope
+
+
+# --------------------------------------------------------------------------
+# El Niño: the Niño-3.4 index
+# --------------------------------------------------------------------------
+
+NINO34_LAT = (-5.0, 5.0)
+"""Niño-3.4 box, latitudes: 5° S to 5° N (degrees north)."""
+
+NINO34_LON = (-170.0, -120.0)
+"""Niño-3.4 box, longitudes: 170° W to 120° W (degrees east, -180..180); 190-240 in 0-360."""
+
+NINO34_THRESHOLD = 0.5
+"""Anomaly (°C) beyond which NOAA calls conditions El Niño (above) or La Niña (below)."""
+
+_LAT_NAMES = ("lat", "latitude")
+_LON_NAMES = ("lon", "longitude")
+_SST_UNITS = {"degC": "degC", "degree_C": "degC", "degree_Celsius": "degC", "degrees_C": "degC",
+              "celsius": "degC", "Celsius": "degC", "C": "degC", "K": "K", "kelvin": "K", "Kelvin": "K"}
+
+
+def _find_coord(da: xr.DataArray, names: tuple[str, ...], what: str) -> str:
+    for name in names:
+        if name in da.coords and da[name].ndim == 1:
+            return name
+    raise ValueError(f"no 1-D {what} coordinate found (looked for {', '.join(names)}); "
+                     f"the data have coordinates {list(da.coords)}")
+
+
+def _nino34_box(sst: xr.DataArray, lat_name: str | None, lon_name: str | None):
+    if not isinstance(sst, xr.DataArray):
+        hint = " - pick the variable, e.g. ds['sst']" if isinstance(sst, xr.Dataset) else ""
+        raise TypeError(f"expected an xarray.DataArray of SST, got {type(sst).__name__}{hint}")
+    _check_time(sst)
+    units = sst.attrs.get("units")
+    if units not in _SST_UNITS:
+        raise ValueError(f"SST needs a 'units' attribute of degC or K, got {units!r}; "
+                         "set it, e.g. sst.attrs['units'] = 'degC'")
+    lat_name = lat_name or _find_coord(sst, _LAT_NAMES, "latitude")
+    lon_name = lon_name or _find_coord(sst, _LON_NAMES, "longitude")
+    lats, lons = sst[lat_name].values, sst[lon_name].values
+    if np.nanmax(np.abs(lats)) > 90:
+        raise ValueError(f"coordinate {lat_name!r} runs {lats.min():g}..{lats.max():g}, beyond +-90: "
+                         "latitude and longitude look swapped; check which coordinate is which")
+    lon_box = tuple(lon % 360 for lon in NINO34_LON) if np.nanmax(lons) > 180 else NINO34_LON
+    # The box must be (almost) covered: a mean over a sliver of it is not Niño-3.4.
+    tolerance = 1.0  # degrees: one coarse grid cell, e.g. OSTIA's last row at 4.4 N
+    south, north = NINO34_LAT
+    west, east = lon_box
+    if (lats.min() > south + tolerance or lats.max() < north - tolerance
+            or lons.min() > west + tolerance or lons.max() < east - tolerance):
+        raise ValueError(
+            f"the data cover lat {lats.min():.2f}..{lats.max():.2f}, lon {lons.min():.2f}..{lons.max():.2f}, "
+            f"which does not cover the Niño-3.4 box (lat {south:g}..{north:g}, lon {west:g}..{east:g}) "
+            f"to within {tolerance:g} degree"
+        )
+    return lat_name, lon_name, NINO34_LAT, lon_box, _SST_UNITS[units]
+
+
+def nino34_sst(sst: xr.DataArray, lat_name: str | None = None, lon_name: str | None = None) -> xr.DataArray:
+    """Mean sea-surface temperature over the Niño-3.4 box (5° S-5° N, 170° W-120° W).
+
+    Parameters
+    ----------
+    sst : xarray.DataArray
+        SST with ``time``, latitude and longitude dimensions and a ``units``
+        attribute (``degC`` or ``K``).  Longitudes may run 0-360 or -180-180.
+    lat_name, lon_name : str, optional
+        Names of the latitude and longitude coordinates; found automatically
+        (``lat``/``latitude``, ``lon``/``longitude``) when omitted.
+
+    Returns
+    -------
+    xarray.DataArray
+        Area-weighted box mean along ``time``, in the input's units.
+
+    Raises
+    ------
+    ValueError
+        If the units are missing, latitude and longitude look swapped, or the
+        data do not cover the box.
+    """
+    lat_name, lon_name, lat_box, lon_box, _ = _nino34_box(sst, lat_name, lon_name)
+    mean = box_mean(sst, lat_box, lon_box, lat_name=lat_name, lon_name=lon_name)
+    mean.attrs = {**sst.attrs, "long_name": "Niño-3.4 mean sea-surface temperature"}
+    mean.name = "nino34_sst"
+    return mean
+
+
+def nino34_index(sst: xr.DataArray, base_period=None, lat_name: str | None = None,
+                 lon_name: str | None = None) -> xr.DataArray:
+    """The Niño-3.4 index: SST anomaly over 5° S-5° N, 170° W-120° W.
+
+    The area-weighted mean SST of the box (:func:`nino34_sst`) minus its
+    mean for the same calendar month over ``base_period``.  Positive values
+    beyond +0.5 °C mark El Niño conditions, below -0.5 °C La Niña
+    (:data:`NINO34_THRESHOLD`; NOAA's ONI also smooths with a 3-month mean).
+
+    Parameters
+    ----------
+    sst : xarray.DataArray
+        Monthly SST with ``time``, latitude and longitude, ``units`` degC or K;
+        longitudes 0-360 or -180-180.
+    base_period : (str, str), optional
+        Reference period for the climatology, e.g. ``("1991", "2020")``;
+        the whole record when omitted.
+    lat_name, lon_name : str, optional
+        Coordinate names, found automatically when omitted.
+
+    Returns
+    -------
+    xarray.DataArray
+        ``nino34`` along ``time``; units ``degC`` (an anomaly in K equals one
+        in °C, so kelvin input also gives °C).
+
+    Examples
+    --------
+    >>> from eolab import datasets, anomalies
+    >>> sst = datasets.load("ostia_sst")["sst"]                  # doctest: +SKIP
+    >>> anomalies.nino34_index(sst).sel(time="2009-12")         # doctest: +SKIP
+    """
+    box = nino34_sst(sst, lat_name, lon_name)
+    months = set(np.unique(_base(box, base_period)["time"].dt.month.values).tolist())
+    if len(months) < 12:
+        missing = sorted(set(range(1, 13)) - months)
+        raise ValueError(f"base_period {base_period} lacks calendar month(s) {missing}: every month "
+                         "needs a climatology; choose a period of whole years")
+    index = anomalies(box, by="month", base_period=base_period)
+    index.attrs = {"long_name": "Niño-3.4 SST anomaly", "units": "degC",
+                   "comment": "area-mean SST over 5S-5N, 170W-120W minus its monthly climatology"
+                   + (f" for {base_period[0]}-{base_period[1]}" if base_period else " over the whole record")}
+    index.name = "nino34"
+    return index

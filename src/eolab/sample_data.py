@@ -59,7 +59,103 @@ def load_ostia_sst(units: str = "degC") -> xr.Dataset:
     return ds.load()
 
 
+NEMO_FILES = tuple(f"nemo_1m_2015{m:02d}01-2015{m + 1:02d}01_grid-T.nc" for m in (1, 2, 3))
+"""The three monthly NEMO output files in iris-sample-data (January-March 2015)."""
+
+CMIP6_LICENCE = ("CC BY-SA 4.0 (CMIP6 model data, per model; see each file's 'license' attribute), "
+                 "via esmvaltool-sample-data; the CC BY-NC-SA IPSL files are left out")
+
+
+def load_nemo_tos() -> xr.Dataset:
+    """Monthly sea-surface temperature from the NEMO ocean model, January-March 2015.
+
+    Model output (not observations) on NEMO's curvilinear, tripolar ORCA
+    grid: ``lat`` and ``lon`` are 2-D coordinates of the ``(y, x)`` cells,
+    and the model uses a 360-day calendar.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``tos`` (time, y, x) in degC, NaN over land, with 2-D ``lat``/``lon``
+        coordinates in degrees (longitudes -180..180).
+    """
+    paths = [_iris_sample_file("NEMO", name) for name in NEMO_FILES]
+    raw = xr.open_mfdataset(paths, combine="nested", concat_dim="time_counter", data_vars="minimal",
+                            coords="minimal", compat="override", join="override",
+                            decode_times=xr.coders.CFDatetimeCoder(use_cftime=True))
+    tos = raw["tos"].swap_dims(time_counter="time_centered").drop_vars("time_counter")
+    tos = tos.rename(time_centered="time", nav_lat="lat", nav_lon="lon")
+    tos = tos.reset_coords([c for c in tos.coords if c not in ("time", "lat", "lon")], drop=True)
+    tos.attrs = {"standard_name": "sea_surface_temperature", "long_name": "Sea-surface temperature (model)",
+                 "units": "degC"}
+    tos["lat"].attrs = {"units": "degrees_north", "long_name": "Latitude", "standard_name": "latitude"}
+    tos["lon"].attrs = {"units": "degrees_east", "long_name": "Longitude", "standard_name": "longitude"}
+    tos["time"].attrs = {"long_name": "Time (middle of the month, 360-day calendar)"}
+    ds = tos.astype("float32").to_dataset(name="tos").load()
+    raw.close()
+    ds.attrs = {"title": "NEMO ocean model monthly sea-surface temperature, Jan-Mar 2015",
+                "source": "NEMO ocean model output (ORCA grid), sample files from the iris-sample-data package",
+                "Conventions": "CF-1.8"}
+    return ds
+
+
+def load_cmip6_ta(model: str = "CanESM5", table: str = "Amon") -> xr.Dataset:
+    """Air temperature from one CMIP6 historical run, a tiny cut-out near the North Pole.
+
+    Real CMIP6 model output (variable ``ta``, experiment ``historical``,
+    member ``r1i1p1f1``) cut down to a few grid points around 85-90 N and two
+    pressure levels, from ``esmvaltool-sample-data``.  Opened through the
+    sample archive (:func:`eolab.archive.sample_archive`).
+
+    Parameters
+    ----------
+    model : str
+        CMIP6 ``source_id``, e.g. ``"CanESM5"``; an unknown name lists the valid ones.
+    table : {"Amon", "day"}
+        Monthly or daily means.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``ta`` (time, plev, lat, lon) in K, times as cftime dates in the
+        model's own calendar.
+    """
+    from eolab import archive
+
+    files = archive.find_files(archive.sample_archive(), model=model, table=table, variable="ta")
+    return archive.open_files(files).load()
+
+
 CATALOGUE_ENTRIES = [
+    DatasetInfo(
+        name="nemo_tos",
+        title="NEMO ocean model sea-surface temperature, Jan-Mar 2015",
+        kind="real",
+        description="Model sea-surface temperature tos (degC), monthly, January-March 2015, "
+        "global curvilinear ORCA grid (330 x 360 cells, 2-D lat/lon), 360-day calendar.",
+        real_product="NEMO ocean model output (as used by CMIP6 models such as UKESM1 and "
+        "IPSL-CM6A-LR); CMIP6 'tos' (table Omon) is on ESGF and on CEDA/JASMIN under "
+        "/badc/cmip6/data/CMIP6/.",
+        provenance="NEMO/nemo_1m_2015{01,02,03}01-..._grid-T.nc from the PyPI package iris-sample-data 2.5.2.",
+        licence="Open Government Licence v3 (Crown copyright, Met Office), via iris-sample-data",
+        loader=load_nemo_tos,
+        lessons=("lesson1",),
+    ),
+    DatasetInfo(
+        name="cmip6_ta",
+        title="CMIP6 historical air temperature near the North Pole, ~45 models",
+        kind="real",
+        description="Air temperature ta (K) at 1000 and 925 hPa (850 hPa for daily data), a few grid "
+        "points at 85-90 N, CMIP6 historical r1i1p1f1, monthly (most 1950-2014) or daily; "
+        "load_cmip6_ta(model=..., table=...) picks one model.",
+        real_product="CMIP6 model output on ESGF, mirrored on CEDA/JASMIN under "
+        "/badc/cmip6/data/CMIP6/CMIP/<institute>/<model>/historical/.",
+        provenance="Files of the PyPI package esmvaltool-sample-data 0.0.4, laid out as an archive "
+        "tree by eolab.archive.sample_archive().",
+        licence=CMIP6_LICENCE,
+        loader=load_cmip6_ta,
+        lessons=("lesson1",),
+    ),
     DatasetInfo(
         name="ostia_sst",
         title="OSTIA monthly sea-surface temperature, tropical band 2006-2010",
