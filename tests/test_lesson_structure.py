@@ -523,3 +523,28 @@ def test_template_executes_top_to_bottom():
                 problems.append(f"cell {index}: {out.get('ename') or out.get('text', '')[:200]}")
     assert not problems, f"the lesson template does not run cleanly: {problems}"
     assert images >= 1, "the template's example figure produced no image"
+
+
+# --------------------------------------------------------------------------- the instructor guide
+
+GUIDE = ROOT / "book" / "instructor-guide.md"
+GUIDE_ROW = re.compile(r"^\|\s*\[[^\]]+\]\((lesson[\w-]+)\.md\)\s*\|\s*(\d+)\s*\|\s*(\d+)\s*\|\s*(\d+)\s*\|", re.M)
+
+
+def guide_timings() -> dict[str, tuple[int, int, int]]:
+    text = GUIDE.read_text(encoding="utf-8")
+    return {m.group(1): tuple(int(g) for g in m.groups()[1:]) for m in GUIDE_ROW.finditer(text)}
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=_id)
+def test_instructor_guide_states_each_lessons_own_timing(lesson: Path):
+    """The guide's timing table says what the lesson says, so workshop schedules stay honest."""
+    stated = lesson_time(lesson.read_text(encoding="utf-8"))
+    rows = guide_timings()
+    assert lesson.stem in rows, (f"book/instructor-guide.md has no row for {lesson.name} in its "
+                                 "'Lessons and timings' table")
+    teaching, exercises, total = rows[lesson.stem]
+    assert (teaching, exercises) == stated, (
+        f"book/instructor-guide.md says {lesson.name} takes {teaching} + {exercises} min, "
+        f"the lesson's **Time:** line says {stated[0]} + {stated[1]} min: update the guide")
+    assert total == teaching + exercises, f"instructor guide: {lesson.name} total {total} != {teaching} + {exercises}"
