@@ -1,0 +1,90 @@
+"""Joining or starting a Dask cluster: the same notebook on Binder, a laptop or a real cluster."""
+
+from __future__ import annotations
+
+import socket
+import time
+
+import dask
+import dask.array as dsa
+import numpy as np
+import pytest
+
+from eolab import scale
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_workers_and_kernel_fit_a_2GB_binder_budget():
+    budget = 2 * 10**9
+    limit = scale.worker_memory_limit(2, "2GB")
+    assert 2 * limit + scale.RESERVED_BYTES <= budget
+    assert limit >= 512 * 2**20          # still room for a few 64 MB chunks each
+
+
+def test_a_budget_too_small_for_the_workers_is_refused_with_the_numbers():
+    with pytest.raises(ValueError, match="per worker for 8 workers.*Use fewer workers"):
+        scale.worker_memory_limit(8, "2GB")
+    with pytest.raises(ValueError, match="n_workers must be an integer >= 1, got 0"):
+        scale.worker_memory_limit(0, "2GB")
+    with pytest.raises(ValueError, match="memory_budget must be .*'lots'"):
+        scale.worker_memory_limit(2, "lots")
+
+
+def test_an_unreachable_scheduler_gives_a_clear_message_within_seconds():
+    address = f"tcp://127.0.0.1:{_free_port()}"
+    start = time.monotonic()
+    with pytest.raises(ConnectionError, match=f"could not reach a Dask scheduler at '{address}'"):
+        scale.connect(address, timeout="2s")
+    assert time.monotonic() - start < 10
+
+
+def test_the_scheduler_address_comes_from_dask_config_eg_an_env_var():
+    """DASK_SCHEDULER_ADDRESS sets the config key `scheduler-address`; connect() obeys it."""
+    address = f"tcp://127.0.0.1:{_free_port()}"
+    with dask.config.set({"scheduler-address": address}):
+        with pytest.raises(ConnectionError, match=address):
+            scale.connect(timeout="1s")
+
+
+def test_a_gateway_needs_dask_gateway_installed():
+    try:
+        import dask_gateway  # noqa: F401
+    except ImportError:
+        with pytest.raises(ImportError, match="pip install dask-gateway"):
+            scale.connect(gateway=True)
+    else:
+        pytest.skip("dask-gateway is installed")
+
+
+def test_a_local_cluster_starts_with_the_memory_limit_and_computes():
+    client = scale.connect(n_workers=1, memory_budget="1.5GB")
+    try:
+        workers = list(client.scheduler_info()["workers"].values())
+        assert len(workers) == 1
+        assert workers[0]["memory_limit"] == scale.worker_memory_limit(1, "1.5GB")
+        x = np.arange(1_000_000, dtype=np.float64).reshape(1000, 1000)
+        assert float(dsa.from_array(x, chunks=250).sum().compute()) == x.sum()
+        assert "1 workers" in scale.describe(client) and "dashboard" in scale.describe(client)
+        assert scale.process_tree_rss() > 0
+    finally:
+        cluster = client.cluster
+        client.close()
+        cluster.close()
+
+
+def test_joining_an_existing_cluster_starts_no_new_one():
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=1, processes=False, protocol="tcp", host="127.0.0.1", dashboard_address=":0",
+                      silence_logs=50) as cluster:
+        client = scale.connect(cluster.scheduler_address)
+        try:
+            assert client.scheduler.address == cluster.scheduler_address
+            assert client.cluster is None                 # we joined, we did not start one
+        finally:
+            client.close()

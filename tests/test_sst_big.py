@@ -1,0 +1,119 @@
+"""The lazy SYNTHETIC global SST: deterministic, chunking-proof, and its science recoverable."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from eolab import datasets
+from eolab.anomalies import anomalies, box_mean, climatology, linear_trend
+from eolab.synthetic import sst_big
+
+SMALL = {"years": 10, "resolution": 5.0}  # 3,652 days x 36 x 72: 38 MB
+
+
+@pytest.fixture(scope="module")
+def decade():
+    """Ten years at 5°, computed into memory once for the science tests."""
+    ds = sst_big.open_sst_big(**SMALL)
+    return ds.load(scheduler="threads")
+
+
+def test_the_data_are_lazy_until_asked_and_sized_as_announced():
+    ds = sst_big.open_sst_big(size="full")
+    assert ds["sst"].chunks is not None            # Dask-backed, nothing computed
+    assert ds.sizes == {"time": 3652, "lat": 720, "lon": 1440}
+    assert 15.0e9 < ds["sst"].nbytes < 15.3e9      # "a decade of daily 0.25° SST, ~15 GB"
+    assert ds["sst"].dtype == np.float32
+    assert sst_big.open_sst_big(size="small")["sst"].nbytes < 1e9
+
+
+def test_same_seed_same_values_whatever_the_chunking():
+    a = sst_big.open_sst_big(years=0.3, resolution=5.0, chunks={"time": 64})["sst"].values
+    b = sst_big.open_sst_big(years=0.3, resolution=5.0, chunks={"time": 7, "lat": 5, "lon": 13})["sst"].values
+    c = sst_big.open_sst_big(years=0.3, resolution=5.0, seed=1)["sst"].values
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, c)
+
+
+def test_a_chunk_depends_only_on_seed_and_position():
+    """A block generated alone equals the same place cut from the whole array."""
+    ds = sst_big.open_sst_big(years=0.3, resolution=5.0)
+    days = (ds.indexes["time"].values.astype("datetime64[D]") - np.datetime64("1970-01-01", "D")).astype(int)
+    block = sst_big.generate_block(days[10:20], slice(3, 17), slice(40, 50), resolution=5.0)
+    np.testing.assert_array_equal(block, ds["sst"][10:20, 3:17, 40:50].values)
+
+
+def test_labelled_synthetic_everywhere_a_learner_looks():
+    ds = datasets.load("sst_big", years=0.1, resolution=15.0)
+    assert ds.attrs["eolab_kind"] == "synthetic"
+    assert ds.attrs["title"].startswith("SYNTHETIC")
+    assert "OISST" in ds.attrs["comment"] and "sst_big" in ds.attrs["source"]
+    assert "SYNTHETIC" in ds["sst"].attrs["long_name"]
+    assert datasets.info("sst_big").licence == "CC BY 4.0 (EO Notebooks, synthetic)"
+
+
+def test_values_are_plausible_sea_surface_temperatures(decade):
+    sst = decade["sst"]
+    assert -4 < float(sst.min()) and float(sst.max()) < 36
+    tropics = float(sst.sel(lat=slice(-10, 10)).mean())
+    polar = float(sst.sel(lat=slice(60, 90)).mean())
+    assert tropics > 24 and polar < 8
+
+
+def test_anomalies_average_to_zero_over_the_base_period(decade):
+    base = ("2014-01-01", "2018-12-31")
+    anom = anomalies(decade["sst"], base_period=base)
+    per_month = anom.sel(time=slice(*base)).groupby("time.month").mean()
+    assert float(abs(per_month).max()) < 1e-4
+    # ...but not after it: the injected warming shows up as positive anomalies.
+    assert float(anom.sel(time=slice("2019", None)).mean()) > 0.05
+
+
+def test_the_injected_trend_is_recovered(decade):
+    anom = anomalies(decade["sst"])
+    trend = linear_trend(anom, per="decade")
+    assert trend.attrs["units"] == "degC per decade"
+    # Away from the ENSO-like signal, the error is set by the noise alone:
+    # the standard error of a least-squares slope is sd / sqrt(sum t^2).
+    years = (decade.indexes["time"] - decade.indexes["time"][0]).days.values / 365.25
+    t = years - years.mean()
+    noise_sd = sst_big.fields(decade["lat"].values, decade["lon"].values)["noise_sd_degC"]
+    stderr = xr.DataArray(noise_sd / np.sqrt((t**2).sum()) * 10, dims=("lat", "lon"))
+    enso = sst_big.fields(decade["lat"].values, decade["lon"].values)["enso_pattern_degC"]
+    quiet = xr.DataArray(enso < 0.02, dims=("lat", "lon"))
+    error = (trend - decade["true_trend"]).where(quiet)
+    assert float((abs(error) / stderr).max()) < 5.5
+    assert abs(float(error.mean())) < 0.01
+    # The warming hole south of Greenland stands out as cooling, as injected.
+    assert float(trend.sel(lat=55, lon=325, method="nearest")) < 0
+
+
+def test_the_enso_signal_is_found_in_the_nino34_box(decade):
+    anom = anomalies(decade["sst"])
+    nino34 = box_mean(anom, lat=(-5, 5), lon=(190, 240))
+    r = np.corrcoef(nino34.values, decade["true_enso_index"].values)[0, 1]
+    assert r > 0.9
+
+
+def test_climatology_has_opposite_seasons_in_the_two_hemispheres(decade):
+    clim = climatology(decade["sst"])
+    north = clim.sel(lat=slice(30, 60)).mean(("lat", "lon"))
+    south = clim.sel(lat=slice(-60, -30)).mean(("lat", "lon"))
+    assert int(north.idxmax()) in (7, 8, 9) and int(south.idxmax()) in (1, 2, 3)
+
+
+@pytest.mark.parametrize("bad", [0.4, 0.0, -1.0])
+def test_a_resolution_that_does_not_tile_the_globe_is_refused(bad):
+    with pytest.raises(ValueError, match=f"resolution must divide 45.*{bad}"):
+        sst_big.open_sst_big(resolution=bad)
+
+
+def test_bad_sizes_and_chunks_are_refused_with_the_valid_choices():
+    with pytest.raises(ValueError, match="size must be one of"):
+        sst_big.open_sst_big(size="huge")
+    with pytest.raises(ValueError, match="unknown dimension 'depth'"):
+        sst_big.open_sst_big(chunks={"depth": 3})
+    with pytest.raises(ValueError, match="years must be in"):
+        sst_big.open_sst_big(years=0)
