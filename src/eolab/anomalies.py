@@ -164,7 +164,18 @@ def linear_trend(da: xr.DataArray, per: str = "decade") -> xr.DataArray:
         raise ValueError(f"per must be 'year' or 'decade', got {per!r}")
     years = (da["time"] - da["time"][0]) / np.timedelta64(1, "D") / 365.25
     t = years - years.mean()
-    slope = ((da - da.mean("time")) * t).sum("time") / (t**2).sum()
+    # Least squares from sums over time only (no mean subtracted first), so a
+    # Dask array larger than memory streams through in one pass; counting only
+    # the valid values of each pixel keeps gaps (NaN) from biasing the slope.
+    # Pixels with fewer than two values get NaN (not a made-up zero).
+    valid = da.notnull()
+    n = valid.sum("time").where(lambda count: count > 1)
+    x = da.fillna(0)
+    weights = valid.astype(np.float32)
+    s_x, s_xt = x.sum("time"), xr.dot(x, t, dim="time")
+    s_t = xr.dot(weights, t.astype(np.float32), dim="time")
+    s_tt = xr.dot(weights, (t**2).astype(np.float32), dim="time")
+    slope = (s_xt - s_x * s_t / n) / (s_tt - s_t**2 / n)
     slope = slope * scale[per]
     units = da.attrs.get("units", "")
     slope.attrs = {"long_name": f"Linear trend of {da.attrs.get('long_name', da.name or 'value')}",
