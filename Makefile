@@ -1,7 +1,7 @@
 # EO Notebooks: the two commands are `make book` and `make test` (see README.md).
 # Every target that shares its name with a folder (book/, tests/, benchmarks/)
 # must be .PHONY, or make thinks it is "up to date" and does nothing.
-.PHONY: book test serve clean clean-all install vendor browser benchmark help
+.PHONY: book test serve clean clean-all install vendor browser benchmark help notebooks pdf pdf-tools offline site-benchmark
 
 PYTHON ?= python3
 VENV := .venv
@@ -20,6 +20,10 @@ help:
 	@echo "make serve   - preview the built site at http://127.0.0.1:8000"
 	@echo "make benchmark - print build and lesson timings"
 	@echo "make clean   - remove the built site (keeps the execution cache)"
+	@echo "make notebooks - regenerate notebooks/ (launch notebooks for Binder/JupyterHub/Colab; commit them)"
+	@echo "make pdf     - PDF handouts of every page and the whole course into $(BUILD)/html/_downloads/pdf"
+	@echo "make offline - zip of the site for a USB stick: $(OFFLINE_ZIP) (PYODIDE_DIST=dir adds Pyodide)"
+	@echo "make site-benchmark - page weight of the built site"
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -64,3 +68,29 @@ clean:
 
 clean-all:
 	rm -rf $(BUILD) $(VENV) book/_static/vendor
+
+# --- Every way in: launch notebooks, PDF handouts, offline bundle (tools/*.py) ---
+OFFLINE_ZIP := $(BUILD)/eo-notebooks-offline.zip
+
+# Binder, JupyterHub and Colab open notebooks/<lesson>.ipynb from the repository:
+# regenerate after adding or editing a lesson, then commit notebooks/
+# (tests/test_launch_links.py fails while they are out of date).
+notebooks: $(STAMP)
+	$(BIN)/python tools/notebooks.py
+
+pdf-tools:
+	@command -v pdfunite >/dev/null || { echo "Installing Debian's poppler-utils (pdfunite, pdfimages)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; }
+
+# One A4 handout per page plus the whole course, printed by Chromium from the built site.
+pdf: book browser pdf-tools
+	$(OFFLINE) $(BIN)/python tools/pdf_handouts.py --site $(BUILD)/html
+
+# The whole site (with its PDFs) as a zip for a USB stick.  JupyterLite needs the
+# Pyodide distribution: PYODIDE_DIST=/path/to/pyodide (an unpacked full
+# distribution, e.g. pyodide-314.0.6.tar.bz2) puts it in the bundle.
+offline: pdf
+	$(BIN)/python tools/offline_bundle.py --site $(BUILD)/html --out $(OFFLINE_ZIP) $(if $(PYODIDE_DIST),--pyodide $(PYODIDE_DIST))
+
+site-benchmark: $(STAMP)
+	$(BIN)/python benchmarks/site.py --site $(BUILD)/html

@@ -1,0 +1,179 @@
+"""PDF handouts of the built website, printed by Chromium.
+
+One A4 PDF per page of ``_toc.yml`` plus the whole course in one PDF, made
+from the built HTML with Debian's ``chromium`` driven by Playwright (never a
+downloaded browser), using the site's print stylesheet
+(``book/_static/print.css``: no navigation or buttons, code wrapped, figures
+whole, solutions hidden).  Each page's footer has the page's public URL and
+"page N of M".  Output goes into the built site, so every page can link its
+handout (``_downloads/pdf/<docname>.pdf``, course:
+``_downloads/pdf/eo-notebooks-course.pdf``)::
+
+    .venv/bin/python tools/pdf_handouts.py            # _build/html -> _build/html/_downloads/pdf
+    .venv/bin/python tools/pdf_handouts.py --site DIR --toc other/_toc.yml
+
+``make pdf`` runs it after building the site.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import html
+import http.server
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from lite_contents import toc_pages  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+PDF_DIR = "_downloads/pdf"
+COURSE_PDF = "eo-notebooks-course.pdf"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
+                 "--disable-gpu", "--no-first-run", "--disable-sync"]
+MARGIN = {"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"}
+_STYLE = "font-family: sans-serif; font-size: 7.5pt; color: #555; width: 100%; padding: 0 14mm;"
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextmanager
+def serve(site: Path):
+    """The site on an ephemeral port of 127.0.0.1; yields the base URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
+def chromium():
+    executable = shutil.which("chromium")
+    if executable is None:
+        sys.exit("Debian's chromium is not installed: run `make browser`")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def site_config(root: Path = ROOT) -> tuple[str, str]:
+    """(course title, public base URL ending in '/') from _config.yml."""
+    config = yaml.safe_load((root / "_config.yml").read_text())
+    base = (config.get("html", {}).get("baseurl") or "").rstrip("/") + "/"
+    return config.get("title", "EO Notebooks"), base
+
+
+def footer(public_url: str) -> str:
+    return (f'<div style="{_STYLE} display: flex; justify-content: space-between;">'
+            f'<span>{html.escape(public_url)}</span>'
+            '<span>page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>')
+
+
+def header(course: str, title: str) -> str:
+    return (f'<div style="{_STYLE} display: flex; justify-content: space-between;">'
+            f'<span>{html.escape(course)}</span><span>{html.escape(title)}</span></div>')
+
+
+def print_page(browser, url: str, target: Path, course: str, public_url: str) -> str:
+    """Print one built page to ``target``; returns the page title."""
+    page = browser.new_page(viewport={"width": 1000, "height": 1400})
+    try:
+        page.goto(url, wait_until="load")
+        page.wait_for_load_state("networkidle")
+        page.emulate_media(media="print")
+        # Lazy images (loading="lazy") must be loaded before printing.
+        page.evaluate("""async () => {
+            for (const img of document.images) { img.loading = 'eager'; }
+            await Promise.all([...document.images].map(img => img.complete ? null :
+                new Promise(r => { img.onload = img.onerror = r; })));
+            if (document.fonts) { await document.fonts.ready; }
+        }""")
+        title = page.locator("main h1").first.inner_text().strip().rstrip("#").strip() \
+            if page.locator("main h1").count() else page.title()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        page.pdf(path=str(target), format="A4", margin=MARGIN, print_background=True,
+                 display_header_footer=True, header_template=header(course, title),
+                 footer_template=footer(public_url), prefer_css_page_size=False)
+        return title
+    finally:
+        page.close()
+
+
+def cover(browser, target: Path, course: str, base: str, titles: list[tuple[str, str]]) -> None:
+    items = "".join(f"<li>{html.escape(t)} <small>({html.escape(u)})</small></li>" for t, u in titles)
+    body = (f"<html><body style='font-family: sans-serif; margin: 30mm 20mm;'>"
+            f"<h1 style='font-size: 28pt'>{html.escape(course)}</h1>"
+            f"<p>The whole course as a handout, printed from <b>{html.escape(base)}</b>, where every "
+            "lesson can also be run (Binder, JupyterHub, Colab, JupyterLite) and exercise "
+            f"solutions are shown.</p><h2>Contents</h2><ol>{items}</ol>"
+            f"<p style='color:#555'>Printed {time.strftime('%Y-%m-%d')}.</p></body></html>")
+    page = browser.new_page()
+    try:
+        page.set_content(body)
+        page.pdf(path=str(target), format="A4", margin=MARGIN, print_background=True)
+    finally:
+        page.close()
+
+
+def make_handouts(site: Path, toc_root: Path = ROOT, out: Path | None = None,
+                  config_root: Path = ROOT) -> list[Path]:
+    """Print every page of ``toc_root/_toc.yml`` from ``site``; returns the PDFs, course PDF last."""
+    out = out or site / PDF_DIR
+    course, base = site_config(config_root)
+    pages = [doc for doc, _ in toc_pages(toc_root)]
+    missing = [d for d in pages if not (site / f"{d}.html").exists()]
+    if missing:
+        sys.exit(f"pages not built in {site}: {', '.join(missing)} (run `make book` first)")
+    made, titles = [], []
+    with serve(site) as url, chromium() as browser:
+        for doc in pages:
+            start = time.perf_counter()
+            target = out / f"{doc}.pdf"
+            title = print_page(browser, f"{url}{doc}.html", target, course, f"{base}{doc}.html")
+            titles.append((title, f"{base}{doc}.html"))
+            made.append(target)
+            print(f"{target.relative_to(site) if target.is_relative_to(site) else target}: "
+                  f"{target.stat().st_size / 1e3:.0f} kB, {time.perf_counter() - start:.1f} s")
+        with tempfile.TemporaryDirectory() as tmp:
+            front = Path(tmp) / "cover.pdf"
+            cover(browser, front, course, base, titles)
+            course_pdf = out / COURSE_PDF
+            subprocess.run(["pdfunite", str(front), *map(str, made), str(course_pdf)], check=True)
+    print(f"{course_pdf}: {course_pdf.stat().st_size / 1e6:.1f} MB, {len(made)} pages of the course")
+    return made + [course_pdf]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--site", type=Path, default=ROOT / "_build" / "html", help="built website")
+    parser.add_argument("--toc", type=Path, default=ROOT / "_toc.yml", help="table of contents to print")
+    args = parser.parse_args(argv)
+    if shutil.which("pdfunite") is None:
+        sys.exit("pdfunite (Debian's poppler-utils) is missing: run `make pdf-tools`")
+    make_handouts(args.site, toc_root=args.toc.resolve().parent)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
