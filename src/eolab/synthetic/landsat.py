@@ -59,7 +59,7 @@ import xarray as xr
 from eolab.datasets import DatasetInfo, cache_dir
 
 GENERATOR = "eolab.synthetic.landsat"
-VERSION = "2"
+VERSION = "3"
 REAL_PRODUCT = ("USGS Landsat 8/9 Collection 2 Level-2 surface reflectance (OLI), as served by the "
                 "Microsoft Planetary Computer STAC collection 'landsat-c2-l2' and Digital Earth Africa")
 TITLE = "SYNTHETIC Landsat 8/9 Collection 2 Level-2 scenes, Gaborone Dam (Botswana), 2014-2022"
@@ -308,8 +308,8 @@ def scene(time, seed: int = 0, land: dict | None = None) -> xr.Dataset:
     # Clouds: scene-wide cover first (the STAC eo:cloud_cover), then the window's share.
     mean_cc = _MONTHLY_CLOUD[when.month - 1] / 100
     scene_cc = float(np.clip(rng.beta(1.2, 1.2 * (1 - mean_cc) / mean_cc), 0.0, 0.98))
-    if rng.random() < 0.3 and scene_cc < 0.4:
-        target = 0.0
+    if rng.random() < (0.5 if scene_cc < 0.25 else 0.25 if scene_cc < 0.5 else 0.0):
+        target = 0.0                    # clouds elsewhere in the scene, none over the window
     else:
         target = float(np.clip(scene_cc * rng.lognormal(0, 0.7) + rng.normal(0, 0.05), 0.0, 0.95))
     pad = 80
@@ -328,7 +328,7 @@ def scene(time, seed: int = 0, land: dict | None = None) -> xr.Dataset:
     dilated = binary_dilation(cloud_big, iterations=3)[window] & ~cloud
     shadow = shadow_big[window] & ~cloud & ~dilated
     cirrus = np.zeros(SHAPE, bool)
-    if rng.random() < 0.25 + 0.3 * mean_cc:
+    if rng.random() < 0.1 + 0.4 * mean_cc:
         cirrus = _smooth_noise(rng, SHAPE, 25) > rng.uniform(0.8, 1.6)
 
     opacity = np.clip((field[window] - thr) / 0.6 + 0.5, 0.5, 1.0)[None] if target > 0 else 0.0
