@@ -232,6 +232,10 @@ def _build_lite(app: Sphinx, exception) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.setup_extension("jupyterlite_sphinx")
+    # jupyterlite-sphinx adds a Google Fonts stylesheet (for its "Try it" button):
+    # the site makes no third-party requests, so drop it.
+    app.registry.css_files[:] = [(name, attrs) for name, attrs in app.registry.css_files
+                                 if "fonts.googleapis.com" not in name]
     app.add_config_value("eonb_pyodide_url", PYODIDE_CDN, "html")
     app.add_config_value("eonb_lite", True, "html")
     app.connect("config-inited", _configure, priority=400)
