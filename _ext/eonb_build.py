@@ -10,6 +10,16 @@
    deliberate error and is skipped.
 2. **No third-party requests.**  Links to Google Fonts that the theme adds
    are removed; MathJax is served from ``_static/vendor`` (see Makefile).
+3. **The executed notebook keeps its outputs.**  myst-nb 1.4 serves a page
+   whose code is unchanged from its execution cache, but then writes the
+   notebook *without* outputs to ``jupyter_execute/`` (it merges the cached
+   outputs into a copy it renders, not into the notebook it saves), and the
+   theme publishes that file as the page's "executed notebook" download.
+   After reading, such notebooks get their outputs back from the cache.
+4. **Light pages.**  Figure PNGs in ``_images`` are re-encoded with a
+   256-colour palette (about 4x smaller, visually identical for plots), so
+   a lesson page stays light on a slow connection.  The executed notebooks
+   keep the full images.
 """
 
 from __future__ import annotations
@@ -86,10 +96,82 @@ def scan_build(outdir: Path) -> list[str]:
     return list(dict.fromkeys(problems))
 
 
+_SHRUNK = "eonb-palette"
+
+
+def shrink_png(path: Path) -> tuple[int, int]:
+    """Re-encode one PNG with a 256-colour palette if that makes it smaller; (bytes before, after)."""
+    from PIL import Image, PngImagePlugin
+
+    before = path.stat().st_size
+    with Image.open(path) as image:
+        if image.info.get(_SHRUNK) or image.mode == "P":
+            return before, before
+        image.load()
+        palette = image.convert("RGBA").quantize(colors=256, method=Image.Quantize.FASTOCTREE,
+                                                 dither=Image.Dither.NONE)
+    marker = PngImagePlugin.PngInfo()
+    marker.add_text(_SHRUNK, "1")
+    candidate = path.with_suffix(".shrinking.png")
+    palette.save(candidate, "PNG", optimize=True, pnginfo=marker)
+    after = candidate.stat().st_size
+    if after < before:
+        candidate.replace(path)
+        return before, after
+    candidate.unlink()
+    return before, before
+
+
+def _shrink_images(app: Sphinx, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    for png in sorted((Path(app.outdir) / "_images").glob("*.png")):
+        shrink_png(png)
+
+
+def _is_thebe(script) -> bool:
+    name = getattr(script, "filename", None) or str(script)
+    body = (getattr(script, "attributes", None) or {}).get("body", "")
+    return name.endswith("sphinx-thebe.js") or "THEBE_JS_URL" in body
+
+
+def restore_cached_outputs(executed: Path, cache_path: str) -> bool:
+    """Put the cached outputs back into an executed notebook saved without them; True if it did."""
+    import nbformat
+    from jupyter_cache import get_cache
+
+    nb = nbformat.read(executed, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    if not code or any(c.get("outputs") for c in code):
+        return False
+    try:
+        _, merged = get_cache(cache_path).merge_match_into_notebook(nb)
+    except KeyError:
+        return False
+    nbformat.write(merged, executed)
+    return True
+
+
+def _restore_outputs(app: Sphinx, env) -> None:
+    if app.config.nb_execution_mode != "cache":
+        return
+    folder = Path(app.outdir).parent / "jupyter_execute"
+    for docname in sorted(env.found_docs):
+        executed = folder / f"{docname}.ipynb"
+        if executed.exists():
+            restore_cached_outputs(executed, app.config.nb_execution_cache_path)
+
+
 def _strip_third_party(app: Sphinx, pagename, templatename, context, doctree) -> None:
     for key in ("metatags", "css_tag_list"):
         if isinstance(context.get(key), str):
             context[key] = _THIRD_PARTY_FONT.sub("", context[key])
+    # Jupyter Book always loads sphinx-thebe, whose inline configuration names
+    # thebe on unpkg.com and is added twice (a console error: "THEBE_JS_URL has
+    # already been declared").  The course launches live code with Binder,
+    # JupyterHub, Colab and JupyterLite instead, so thebe's scripts are dropped.
+    if isinstance(context.get("script_files"), list):
+        context["script_files"] = [js for js in context["script_files"] if not _is_thebe(js)]
 
 
 def _check_outputs(app: Sphinx, exception) -> None:
@@ -107,5 +189,7 @@ def _check_outputs(app: Sphinx, exception) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", _strip_third_party)
+    app.connect("env-updated", _restore_outputs)
     app.connect("build-finished", _check_outputs)
+    app.connect("build-finished", _shrink_images)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -109,6 +109,7 @@ def _mini_book(tmp_path: Path, pages: dict[str, str]) -> Path:
     book = tmp_path / "book-copy"
     (book / "book").mkdir(parents=True)
     shutil.copytree(ROOT / "_ext", book / "_ext")
+    shutil.copytree(ROOT / "tools", book / "tools", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "book" / "_static", book / "book" / "_static",
                     ignore=shutil.ignore_patterns("vendor"))
     shutil.copy(ROOT / "_config.yml", book / "_config.yml")
@@ -169,6 +170,24 @@ def test_a_cell_tagged_raises_exception_may_show_its_error(tmp_path):
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     html = (book / "_build" / "html" / "book" / "teaching.html").read_text()
     assert "this error is the point of the lesson" in html
+
+
+@pytest.mark.slow
+def test_a_page_served_from_the_cache_still_publishes_its_outputs(tmp_path):
+    """Edit only the text of an executed page: the rebuild reuses the cached outputs, and the
+    published "executed notebook" download must still carry them (myst-nb 1.4 drops them)."""
+    cell = "```{code-cell} ipython3\nprint('forty-two', 6 * 7)\n```\n"
+    book = _mini_book(tmp_path, {"intro": "A page.\n", "lesson": "First text.\n\n" + cell})
+    assert _build(book).returncode == 0
+    (book / "book" / "lesson.md").write_text(HEADER.format(title="lesson") + "Edited text.\n\n" + cell)
+    result = _build(book)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "Edited text" in (book / "_build" / "html" / "book" / "lesson.html").read_text()
+    for executed in (book / "_build" / "jupyter_execute" / "book" / "lesson.ipynb",
+                     book / "_build" / "html" / "_sources" / "book" / "lesson.ipynb"):
+        nb = json.loads(executed.read_text())
+        outputs = [o for c in nb["cells"] if c["cell_type"] == "code" for o in c["outputs"]]
+        assert outputs and "forty-two 42" in "".join(outputs[0]["text"]), executed
 
 
 @pytest.mark.build

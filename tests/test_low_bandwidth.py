@@ -143,3 +143,35 @@ def test_pages_are_readable_with_javascript_off(site_dir: Path, site_url: str, b
     with_js.context.close()
     assert checked, "no page checked"
     assert not problems, "pages that need JavaScript to be read:\n" + "\n".join(problems)
+
+
+def test_figure_pngs_are_palette_encoded_smaller_and_the_same_size(tmp_path):
+    """The build re-encodes figure PNGs with a 256-colour palette: same pixels grid, fewer bytes."""
+    import sys
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from PIL import Image
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "_ext"))
+    import eonb_build
+
+    y, x = np.mgrid[0:200, 0:400]
+    fig, ax = plt.subplots(figsize=(8, 4))
+    ax.pcolormesh(np.sin(x / 30) * np.cos(y / 20) + np.random.default_rng(0).normal(0, 0.1, x.shape),
+                  cmap="viridis")
+    path = tmp_path / "figure.png"
+    fig.savefig(path)
+    plt.close(fig)
+    with Image.open(path) as original:
+        size = original.size
+        pixels = np.asarray(original.convert("RGB"), dtype=float)
+    before, after = eonb_build.shrink_png(path)
+    assert after < 0.6 * before, (before, after)
+    with Image.open(path) as shrunk:
+        assert shrunk.size == size and shrunk.mode == "P"
+        assert np.abs(np.asarray(shrunk.convert("RGB"), dtype=float) - pixels).mean() < 3   # of 255
+    assert eonb_build.shrink_png(path) == (after, after), "a shrunk image is left alone"
