@@ -49,11 +49,18 @@ book: $(STAMP) $(MATHJAX)
 	$(OFFLINE) $(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
 	@test ! -s $(BUILD)/offline-guard.log || { echo "The build tried to reach the network:"; cat $(BUILD)/offline-guard.log; exit 1; }
 
+# Debian's chromium (browser tests, PDF handouts) and poppler-utils (pdfunite,
+# pdfinfo, pdfimages, pdftotext), installed once if missing.
 browser:
-	@command -v chromium >/dev/null || { echo "Installing Debian's chromium for the browser tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null && command -v pdfunite >/dev/null || { \
+	  echo "Installing Debian's chromium and poppler-utils for the browser tests and PDF handouts"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; }
 
+pdf-tools: browser
+
+# The tests read the built site, its PDF handouts included.
 test: book browser
+	$(OFFLINE) $(BIN)/python tools/pdf_handouts.py --site $(BUILD)/html
 	$(OFFLINE) $(BIN)/python -m pytest
 
 serve:
@@ -78,12 +85,8 @@ OFFLINE_ZIP := $(BUILD)/eo-notebooks-offline.zip
 notebooks: $(STAMP)
 	$(BIN)/python tools/notebooks.py
 
-pdf-tools:
-	@command -v pdfunite >/dev/null || { echo "Installing Debian's poppler-utils (pdfunite, pdfimages)"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; }
-
 # One A4 handout per page plus the whole course, printed by Chromium from the built site.
-pdf: book browser pdf-tools
+pdf: book browser
 	$(OFFLINE) $(BIN)/python tools/pdf_handouts.py --site $(BUILD)/html
 
 # The whole site (with its PDFs) as a zip for a USB stick.  JupyterLite needs the

@@ -227,7 +227,20 @@ def _build_lite(app: Sphinx, exception) -> None:
                           env=dict(os.environ, PYTHONWARNINGS="ignore"))
     if done.returncode:
         raise ExtensionError(f"jupyter lite build failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+    set_pyodide_url(out / "jupyter-lite.json", app.config.eonb_pyodide_url)
     stamp.write_text(digest)
+
+
+def set_pyodide_url(lite_json: Path, pyodide_url: str) -> None:
+    """Point the built kernel at ``pyodide_url``.
+
+    ``jupyter lite build`` lets the pyodide-kernel addon write its own settings
+    for the kernel plugin (``pipliteUrls``) over those of the lite dir, which
+    drops ``pyodideUrl``: merge it back into the built ``jupyter-lite.json``."""
+    config = json.loads(lite_json.read_text())
+    settings = config["jupyter-config-data"].setdefault("litePluginSettings", {})
+    settings.setdefault(_KERNEL_PLUGIN, {})["pyodideUrl"] = pyodide_url
+    lite_json.write_text(json.dumps(config, indent=2) + "\n")
 
 
 def setup(app: Sphinx) -> dict:

@@ -37,6 +37,8 @@ lesson authors (also in CONTRIBUTING notes and the README of the contents):
   The tool saves ``eolab.datasets.load("ostia_sst")`` as
   ``practice/data/ostia_sst.nc`` (netCDF3, at most 5 MB) and starts the
   practice notebook with ``sst = xr.open_dataset("data/ostia_sst.nc")``.
+  ``sst: ostia_sst/sst`` picks one variable instead:
+  ``sst = xr.open_dataset("data/ostia_sst.nc")["sst"]``, a ``DataArray``.
   In the lesson the same variable is loaded with ``eolab`` earlier on, so
   the tagged cells are ordinary lesson cells that run in both places.
   Practice cells may also make their own small (synthetic, labelled) data
@@ -121,8 +123,10 @@ def read_practice(source: Path, docname: str) -> Practice | None:
     if not cells:
         return None
     data = meta.get("lite_data") or {}
-    if not isinstance(data, dict) or not all(isinstance(k, str) and k.isidentifier() for k in data):
-        raise ValueError(f"{source}: lite_data must map variable names to dataset names, got {data!r}")
+    if not isinstance(data, dict) or not all(isinstance(k, str) and k.isidentifier()
+                                             and isinstance(v, str) and v for k, v in data.items()):
+        raise ValueError(f"{source}: lite_data must map variable names to dataset names "
+                         f"(`sst: ostia_sst` or `sst: ostia_sst/sst`), got {data!r}")
     return Practice(docname=docname, title=title, cells=cells, data=dict(data))
 
 
@@ -176,8 +180,10 @@ def practice_notebook(practice: Practice, lesson_url: str) -> nbformat.NotebookN
     if practice.data:
         lines = ["# The lesson's data, shipped with this site (small copies of the course datasets)",
                  "import xarray as xr", ""]
-        lines += [f'{var} = xr.open_dataset("data/{name}.nc", engine="scipy")'
-                  for var, name in practice.data.items()]
+        for var, spec in practice.data.items():
+            name, _, variable = spec.partition("/")
+            pick = f'["{variable}"]' if variable else ""
+            lines.append(f'{var} = xr.open_dataset("data/{name}.nc", engine="scipy"){pick}')
         cells.append(nbformat.v4.new_code_cell("\n".join(lines)))
     cells += [_clean_cell(c) for c in practice.cells]
     nb = nbformat.v4.new_notebook(cells=cells, metadata={
@@ -224,7 +230,7 @@ def write_contents(pages: list[tuple[str, Path, str]], out: Path) -> list[Practi
         if not target.exists() or target.read_text(encoding="utf-8") != text:
             target.write_text(text, encoding="utf-8")
         wanted.add(target)
-        for name in p.data.values():
+        for name in (spec.partition("/")[0] for spec in p.data.values()):
             write_dataset(name, out / PRACTICE_DIR / "data" / f"{name}.nc")
             wanted.add(out / PRACTICE_DIR / "data" / f"{name}.nc")
     readme = out / "README.md"

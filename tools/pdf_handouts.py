@@ -160,7 +160,7 @@ def make_handouts(site: Path, toc_root: Path = ROOT, out: Path | None = None,
             cover(browser, front, course, base, titles)
             course_pdf = out / COURSE_PDF
             subprocess.run(["pdfunite", str(front), *map(str, made), str(course_pdf)], check=True)
-    print(f"{course_pdf}: {course_pdf.stat().st_size / 1e6:.1f} MB, {len(made)} pages of the course")
+    print(f"{course_pdf}: {course_pdf.stat().st_size / 1e6:.1f} MB, {len(made)} course pages")
     return made + [course_pdf]
 
 
