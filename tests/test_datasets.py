@@ -63,3 +63,21 @@ def test_cache_dir_honours_eolab_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("EOLAB_CACHE", str(tmp_path))
     folder = datasets.cache_dir("landsat", "scenes")
     assert folder == tmp_path / "landsat" / "scenes" and folder.is_dir()
+
+
+def test_building_folder_is_all_or_nothing(tmp_path):
+    """A generated folder appears whole (with its README) or not at all."""
+    target = tmp_path / "cache" / "scenes-v1"
+    with pytest.raises(RuntimeError, match="generator failed"):
+        with datasets.building_folder(target, "note\n") as tmp:
+            (tmp / "half.nc").write_text("half-written")
+            raise RuntimeError("generator failed")
+    assert not target.exists() and list(target.parent.iterdir()) == []
+
+    target.mkdir()
+    (target / "stale.nc").write_text("an interrupted run left this")
+    with datasets.building_folder(target, datasets.synthetic_note("Scenes", "eolab.x", 3, 1)) as tmp:
+        (tmp / "scene.nc").write_text("complete")
+    assert sorted(p.name for p in target.iterdir()) == ["README.txt", "scene.nc"]
+    assert "SYNTHETIC data made by eolab.x (seed 3, version 1)" in (target / "README.txt").read_text()
+    assert [p.name for p in target.parent.iterdir()] == ["scenes-v1"], "no temporary folder is left"

@@ -17,7 +17,11 @@ of :mod:`eolab.synthetic`.  Each defines ``CATALOGUE_ENTRIES``, a list of
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -199,9 +203,48 @@ def cache_dir(*parts: str) -> Path:
     *parts : str
         Sub-folder names, e.g. ``cache_dir("landsat")``.
     """
-    import os
-
     root = Path(os.environ.get("EOLAB_CACHE", Path.home() / ".cache" / "eolab"))
     folder = root.joinpath(*parts)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+@contextlib.contextmanager
+def building_folder(folder: str | os.PathLike, note: str):
+    """Write a generated folder so that no reader ever sees it half-written.
+
+    Yields a new temporary folder beside ``folder``; write everything into
+    it.  When the block ends without error, ``note`` is saved as
+    ``README.txt`` and the temporary folder replaces ``folder`` in one rename
+    (an incomplete ``folder`` left by an interrupted run is removed first).
+    If another process finished the same folder first, its copy is kept.  If
+    the block fails, the temporary folder is deleted and the error raised.
+
+    Parameters
+    ----------
+    folder : path
+        The final folder, e.g. under :func:`cache_dir`.
+    note : str
+        Text of its ``README.txt``: what the files are and how they were made.
+    """
+    folder = Path(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix="tmp-" + folder.name.replace(".", "-") + "-", dir=folder.parent))
+    try:
+        yield tmp
+        (tmp / "README.txt").write_text(note)
+        if folder.exists():
+            shutil.rmtree(folder, ignore_errors=True)   # an incomplete copy
+        try:
+            os.replace(tmp, folder)
+        except OSError:  # another process finished first: keep its copy
+            shutil.rmtree(tmp, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def synthetic_note(title: str, generator: str, seed: int, version) -> str:
+    """The ``README.txt`` of a folder of generated (synthetic) files."""
+    return (f"{title}\nSYNTHETIC data made by {generator} (seed {seed}, version {version}); "
+            "safe to delete, regenerated on demand.\n")

@@ -46,17 +46,14 @@ fraction clear, and the true water mask of every scene.
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
-from eolab.datasets import DatasetInfo, cache_dir
+from eolab.datasets import DatasetInfo, building_folder, cache_dir, synthetic_note
 
 GENERATOR = "eolab.synthetic.landsat"
 VERSION = "3"
@@ -475,9 +472,7 @@ def build_catalogue(seed: int = 0, folder: str | os.PathLike | None = None,
     if (folder / "catalog.json").exists() and (folder / "truth.nc").exists():
         return folder / "catalog.json"
     schedule = acquisitions(start, end)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix="tmp-" + folder.name.replace(".", "-") + "-", dir=folder.parent))
-    try:
+    with building_folder(folder, synthetic_note(TITLE, GENERATOR, seed, VERSION)) as tmp:
         land = landscape(seed)
         catalog = pystac.Catalog(
             id="eolab-synthetic-landsat", title="SYNTHETIC Landsat archive (EO Notebooks)",
@@ -512,18 +507,6 @@ def build_catalogue(seed: int = 0, folder: str | os.PathLike | None = None,
         _truth_dataset(xr.concat(truth, "time"), seed).to_netcdf(
             tmp / "truth.nc", engine="netcdf4",
             encoding={v: {"zlib": True} for v in ("true_water", "true_cloud", "true_clear")})
-        (tmp / "README.txt").write_text(
-            f"{TITLE}\nSYNTHETIC data made by {GENERATOR} (seed {seed}, version {VERSION}); "
-            "safe to delete, regenerated on demand.\n")
-        if folder.exists() and not (folder / "truth.nc").exists():
-            shutil.rmtree(folder, ignore_errors=True)        # an incomplete copy from elsewhere
-        try:
-            os.replace(tmp, folder)
-        except OSError:  # another process finished first: keep its copy
-            shutil.rmtree(tmp, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return folder / "catalog.json"
 
 

@@ -33,8 +33,6 @@ classes and the true green-vegetation cover of every date.
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 import warnings
 from pathlib import Path
 
@@ -42,7 +40,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from eolab.datasets import DatasetInfo, cache_dir
+from eolab.datasets import DatasetInfo, building_folder, cache_dir, synthetic_note
 
 GENERATOR = "eolab.synthetic.reflectance"
 VERSION = "1"
@@ -195,9 +193,7 @@ def build_store(seed: int = 0, folder: str | os.PathLike | None = None) -> Path:
     folder = Path(folder) if folder is not None else store_folder(seed)
     if (folder / "COMPLETE").exists():
         return folder
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix="tmp-" + folder.name + "-", dir=folder.parent))
-    try:
+    with building_folder(folder, synthetic_note(TITLE, GENERATOR, seed, VERSION)) as tmp:
         for name, tile in tiles_in_memory(seed).items():
             encoding = {b: {"dtype": "uint16", "scale_factor": SCALE, "add_offset": OFFSET,
                             "_FillValue": NODATA, "chunks": (1, 120, 120)} for b in BANDS}
@@ -205,18 +201,7 @@ def build_store(seed: int = 0, folder: str | os.PathLike | None = None) -> Path:
                 # zarr 3: consolidated metadata is not yet in the v3 spec; we want it for HTTP.
                 warnings.filterwarnings("ignore", message="Consolidated metadata is currently not part")
                 tile.to_zarr(tmp / f"tile_{name}.zarr", mode="w", consolidated=True, encoding=encoding)
-        (tmp / "README.txt").write_text(f"{TITLE}\nSYNTHETIC data made by {GENERATOR} (seed {seed}, "
-                                        f"version {VERSION}); safe to delete, regenerated on demand.\n")
         (tmp / "COMPLETE").write_text("ok\n")
-        if folder.exists():
-            shutil.rmtree(folder, ignore_errors=True)
-        try:
-            os.replace(tmp, folder)
-        except OSError:
-            shutil.rmtree(tmp, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return folder
 
 

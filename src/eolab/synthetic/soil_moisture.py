@@ -45,8 +45,6 @@ Everything is deterministic: one seed gives identical bytes.
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 import warnings
 from pathlib import Path
 
@@ -55,7 +53,7 @@ import pandas as pd
 import xarray as xr
 
 from eolab.cube import CCI_SM_DAILY_NAME
-from eolab.datasets import DatasetInfo, cache_dir
+from eolab.datasets import DatasetInfo, building_folder, cache_dir, synthetic_note
 
 GENERATOR = "eolab.synthetic.soil_moisture"
 VERSION = "1"
@@ -289,27 +287,14 @@ def build_store(seed: int = 0, folder: str | os.PathLike | None = None, daily_fi
     done = folder / "COMPLETE"
     if done.exists() and (not daily_files or (folder / "daily").is_dir()):
         return folder
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix="tmp-" + folder.name + "-", dir=folder.parent))
-    try:
+    with building_folder(folder, synthetic_note(TITLE, GENERATOR, seed, VERSION)) as tmp:
         ds = simulate(seed)
         for layout in LAYOUTS:
             _write_zarr(ds, tmp / f"sm_{layout}.zarr", layout)
         if daily_files:
             _write_daily(ds, tmp / "daily")
         ground_truth(seed).astype({"drought_region": "int8", "forest": "int8"}).to_netcdf(tmp / "truth.nc")
-        (tmp / "README.txt").write_text(f"{TITLE}\nSYNTHETIC data made by {GENERATOR} (seed {seed}, "
-                                        f"version {VERSION}); safe to delete, regenerated on demand.\n")
         (tmp / "COMPLETE").write_text("ok\n")
-        if folder.exists():
-            shutil.rmtree(folder, ignore_errors=True)
-        try:
-            os.replace(tmp, folder)
-        except OSError:  # another process finished first: keep its copy
-            shutil.rmtree(tmp, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return folder
 
 
