@@ -143,6 +143,43 @@ def test_every_lesson_has_practice_that_pyodide_can_run(doc, source):
     assert lite_contents.check_imports(practice) == []
 
 
+def _code_names(source: str, context) -> set[str]:
+    import ast
+
+    lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
+    try:
+        tree = ast.parse("\n".join(lines))
+    except SyntaxError:
+        return set()
+    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, context)}
+    if context is ast.Store:
+        names |= {a.asname or a.name.split(".")[0] for n in ast.walk(tree)
+                  if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
+    return names
+
+
+@pytest.mark.parametrize("doc,source", LESSONS, ids=LESSON_IDS)
+def test_practice_cells_leave_the_lessons_variables_alone(doc, source):
+    """Practice cells also run inside the lesson: they must not overwrite a variable the lesson
+    made earlier and uses later (a practice `agb = np.array(...)` once broke lesson 2b)."""
+    import ast
+
+    import jupytext
+
+    cells = [c for c in jupytext.read(source, fmt="md:myst").cells if c.cell_type == "code"]
+    practice = [lite_contents.PRACTICE_TAG in c.metadata.get("tags", []) for c in cells]
+    problems = []
+    for i, cell in enumerate(cells):
+        if not practice[i]:
+            continue
+        before = set().union(*[_code_names(c.source, ast.Store) for c, p in zip(cells[:i], practice) if not p])
+        later = set().union(*[_code_names(c.source, ast.Load) for c in cells[i + 1:]])
+        clash = _code_names(cell.source, ast.Store) & before & later - {"np", "xr", "pd", "plt", "math"}
+        if clash:
+            problems.append(f"practice cell `{cell.source.splitlines()[0][:50]}` overwrites {sorted(clash)}")
+    assert not problems, problems
+
+
 @pytest.fixture(scope="module")
 def practice_contents(tmp_path_factory):
     out = tmp_path_factory.mktemp("lite-contents")
