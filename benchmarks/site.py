@@ -64,7 +64,11 @@ def main(argv: list[str] | None = None) -> int:
     if not (site / "index.html").exists():
         sys.exit(f"{site} is not a built site: run `make book` first")
 
-    rows = [page_weight(site, doc) for doc, _ in toc_pages(ROOT)]
+    docs = [doc for doc, _ in toc_pages(ROOT)]
+    missing = [doc for doc in docs if not (site / f"{doc}.html").exists()]
+    if missing:
+        print(f"not in this build (skipped): {', '.join(missing)}")
+    rows = [page_weight(site, doc) for doc in docs if doc not in missing]
     print(f"{'page':40s} {'HTML':>9s} {'images':>9s} {'n':>3s} {'page':>9s}")
     for r in rows:
         print(f"{r['doc']:40s} {kb(r['html']):>9s} {kb(r['images']):>9s} {r['n_images']:>3d} "
