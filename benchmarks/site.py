@@ -13,6 +13,7 @@ as the offline zip would hold it.
 from __future__ import annotations
 
 import argparse
+import gzip
 import re
 import statistics
 import sys
@@ -53,7 +54,8 @@ def page_weight(site: Path, doc: str) -> dict:
             shared[target] = target.stat().st_size
     return {"doc": doc, "html": html_path.stat().st_size, "images": sum(images.values()),
             "n_images": len(images), "largest_image": max(images.items(), key=lambda kv: kv[1], default=(None, 0)),
-            "shared": sum(shared.values())}
+            "shared": sum(shared.values()),
+            "shared_gzip": sum(len(gzip.compress(p.read_bytes(), 6)) for p in shared)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -83,7 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     path, size = largest["largest_image"]
     if path is not None:
         print(f"largest image: {kb(size)} ({path.name}, on {largest['doc']})")
-    print(f"shared theme CSS/JS per page (cached after the first page): {kb(max(r['shared'] for r in rows))}")
+    heaviest = max(rows, key=lambda r: r["shared"])
+    print(f"shared theme CSS/JS per page (cached after the first page): {kb(heaviest['shared'])}, "
+          f"{kb(heaviest['shared_gzip'])} gzip-compressed as web servers usually send it")
     pdf = site / "_downloads" / "pdf"
     if pdf.exists():
         pdfs = sorted(pdf.rglob("*.pdf"), key=lambda p: p.stat().st_size)
