@@ -88,3 +88,24 @@ def test_joining_an_existing_cluster_starts_no_new_one():
             assert client.cluster is None                 # we joined, we did not start one
         finally:
             client.close()
+
+
+def test_closing_stops_the_cluster_we_started_but_not_one_we_joined():
+    from distributed import LocalCluster, get_task_stream
+
+    client = scale.connect(n_workers=1, memory_budget="1.5GB")
+    cluster = client.cluster
+    with get_task_stream() as stream:
+        dsa.ones((100, 100), chunks=50).sum().compute()
+    tasks = scale.task_table(stream.data)
+    assert len(tasks) >= 4 and set(tasks.columns) == {"worker", "kind", "start", "stop"}
+    assert tasks["start"].min() == 0 and (tasks["stop"] >= tasks["start"]).all()
+    assert "ones_like" in set(tasks["kind"]) or any(k.startswith(("ones", "sum")) for k in tasks["kind"])
+    scale.close(client)
+    assert cluster.status.name == "closed"
+
+    with LocalCluster(n_workers=1, processes=False, protocol="tcp", host="127.0.0.1", dashboard_address=":0",
+                      silence_logs=50) as theirs:
+        joined = scale.connect(theirs.scheduler_address)
+        scale.close(joined)
+        assert theirs.status.name == "running"      # someone else's cluster keeps running

@@ -117,3 +117,29 @@ def test_bad_sizes_and_chunks_are_refused_with_the_valid_choices():
         sst_big.open_sst_big(chunks={"depth": 3})
     with pytest.raises(ValueError, match="years must be in"):
         sst_big.open_sst_big(years=0)
+
+
+def test_named_sizes_have_chunks_a_2GB_worker_and_the_scheduler_can_live_with():
+    """Full: small enough that a task (~4x its chunk) fits a 650 MB worker; small: not so
+    small that the scheduler's per-task work outweighs the task (the 10-250 MB rule)."""
+    full = sst_big.open_sst_big(size="full")["sst"].data
+    small = sst_big.open_sst_big(size="small")["sst"].data
+    full_mb, small_mb = (a.nbytes / a.npartitions / 1e6 for a in (full, small))
+    assert 4 * full_mb < 650 * 0.6 and full.npartitions >= 100
+    assert 10 <= small_mb <= 250 and small.npartitions >= 2 * 4
+    assert sst_big.open_sst_big(size="small", chunks={"time": 64})["sst"].data.chunksize[0] == 64
+
+
+def test_the_gap_free_trend_is_the_same_fit_and_refuses_gaps(decade):
+    """skipna=False (one weighted sum per chunk, for gap-free data) gives the same slopes;
+    a gap makes that pixel NaN instead of a wrong slope."""
+    anom = anomalies(decade["sst"])
+    general = linear_trend(anom, per="decade")
+    fast = linear_trend(anom, per="decade", skipna=False)
+    assert fast.attrs == general.attrs
+    np.testing.assert_allclose(fast.values, general.values, atol=1e-4)
+    gappy = anom.copy()
+    gappy[10, 0, 0] = np.nan
+    fast_gappy = linear_trend(gappy, skipna=False)
+    assert np.isnan(float(fast_gappy[0, 0])) and np.isfinite(fast_gappy[1:, 1:]).all()
+    assert np.isfinite(float(linear_trend(gappy)[0, 0])), "the default still fits around the gap"

@@ -206,3 +206,70 @@ def process_tree_rss() -> int:
         except psutil.Error:
             pass
     return total
+
+
+def task_table(task_stream: list[dict]):
+    """The tasks a cluster ran, as a table: one row per task.
+
+    Parameters
+    ----------
+    task_stream : list of dict
+        What :func:`distributed.get_task_stream` recorded (``stream.data``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``worker`` (address), ``kind`` (the task's name without its
+        unique suffix, e.g. ``"synthetic-sst"`` or ``"sum-chunk"``), and
+        ``start``, ``stop``: seconds since the first task started.  This is
+        what the dashboard's *Task Stream* panel draws.
+    """
+    import pandas as pd
+    from dask.utils import key_split
+
+    rows = [{"worker": task["worker"], "kind": key_split(task["key"]),
+             "start": period["start"], "stop": period["stop"]}
+            for task in task_stream for period in task.get("startstops", ())
+            if period.get("action") == "compute"]
+    table = pd.DataFrame(rows, columns=["worker", "kind", "start", "stop"])
+    if len(table):
+        first = table["start"].min()
+        table[["start", "stop"]] -= first
+    return table
+
+
+def close(client) -> None:
+    """Disconnect, and stop the cluster if this notebook started it.
+
+    A :class:`distributed.LocalCluster` (or a Dask Gateway cluster) started
+    by :func:`connect` is shut down with its workers, so nothing keeps
+    running (or costing money) after the notebook is done.  A cluster you
+    joined by address belongs to someone else: it is left running and only
+    this client disconnects.
+    """
+    cluster = getattr(client, "cluster", None)
+    client.close()
+    if cluster is not None:
+        cluster.close()
+
+
+def benchmark_results():
+    """The course's full run of ``benchmarks/dask_scaling.py``, shipped with eolab.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per engine (``numpy`` or ``dask``) and record length
+        (``years``): data size ``gigabytes`` (GB of float32), wall time
+        ``seconds``, throughput ``gb_per_s``, ``cpu_seconds`` of all the
+        run's processes, ``peak_rss_gb`` (whole process tree, GB), workers,
+        chunk size (MB) and the 1-minute ``load_avg_1min`` when the run
+        started.  ``attrs["header"]`` says when, on what machine and how.
+    """
+    import pandas as pd
+
+    path = Path(__file__).parent / "data" / "dask_scaling.csv"
+    header = path.read_text(encoding="utf-8").splitlines()[0].lstrip("# ").strip()
+    results = pd.read_csv(path, comment="#")
+    results.attrs["header"] = header
+    return results
