@@ -91,13 +91,18 @@ def axe_results(site_dir: Path, site_url: str, browser, artifacts_dir: Path) -> 
     return results
 
 
+def _selector(target) -> str:
+    """axe's target: a list of CSS selectors, nested in lists for elements inside shadow DOM."""
+    return " >> ".join(_selector(t) if isinstance(t, list) else str(t) for t in target)
+
+
 @pytest.mark.parametrize("mode", MODES)
 def test_no_serious_or_critical_accessibility_violations(axe_results: dict, mode: str):
     lines = []
     for rel, modes in sorted(axe_results.items()):
         for v in modes[mode]:
             if v["impact"] in BLOCKING:
-                targets = "; ".join(" ".join(n["target"]) for n in v["nodes"][:3])
+                targets = "; ".join(_selector(n["target"]) for n in v["nodes"][:3])
                 lines.append(f"{rel} [{mode}] {v['rule']} ({v['impact']}, {len(v['nodes'])} element(s)): "
                              f"{v['help']} -- e.g. {targets}\n      {v['nodes'][0]['summary'][:300]}")
     assert not lines, ("axe-core found serious/critical accessibility problems "
