@@ -154,6 +154,9 @@ def test_the_map_draws_and_the_slider_steps_through_time_offline(site_url: str, 
         handle.focus()
         for _ in range(6):
             handle.press("ArrowRight")
+            page.wait_for_timeout(100)
+            # The theme's navigation_with_keys once turned this key into "next lesson".
+            assert page.url.endswith(PAGE), f"an arrow key on the slider navigated away, to {page.url}"
         page.wait_for_timeout(500)
         after = page.evaluate(BOKEH_STATE)
         assert after["slider"] == 6, f"the slider did not move: {after}"
