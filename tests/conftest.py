@@ -80,3 +80,27 @@ def html_pages(site_dir: Path) -> list[Path]:
     skip = {"search.html", "genindex.html"}
     return sorted(p for p in site_dir.rglob("*.html")
                   if p.name not in skip and not {"_static", "lite", "_sources"} & set(p.parts))
+
+
+def open_guarded(browser, url: str, allowed, viewport=(1280, 900)):
+    """Open ``url`` in a new page, refusing every request for which ``allowed(url)`` is false.
+
+    Returns ``(page, console errors, refused URLs)``; the caller closes the page.
+    ``data:`` and ``blob:`` URLs are always allowed (they never leave the browser).
+    """
+    page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
+    errors, refused = [], []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    def guard(route):
+        request_url = route.request.url
+        if request_url.startswith(("data:", "blob:")) or allowed(request_url):
+            route.continue_()
+        else:
+            refused.append(request_url)
+            route.abort()
+    page.route("**/*", guard)
+    page.goto(url, wait_until="load")
+    page.wait_for_load_state("networkidle")
+    return page, errors, refused

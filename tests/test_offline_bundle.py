@@ -25,7 +25,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import ROOT, SITE
+from conftest import ROOT, SITE, open_guarded
 
 sys.path.insert(0, str(ROOT / "tools"))
 import lite_contents  # noqa: E402
@@ -68,21 +68,8 @@ def test_bundle_has_the_site_handouts_and_instructions(unpacked):
 
 
 def _open_from_disk(browser, path: Path):
-    page = browser.new_page(viewport={"width": 1200, "height": 900})
-    errors, foreign = [], []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-
-    def guard(route):
-        url = route.request.url
-        if urlparse(url).scheme in ("file", "data", "blob"):
-            route.continue_()
-        else:
-            foreign.append(url)
-            route.abort()
-    page.route("**/*", guard)
-    page.goto(path.as_uri(), wait_until="load")
-    return page, errors, foreign
+    """Open a file of the unpacked bundle; every request that is not for a file is refused."""
+    return open_guarded(browser, path.as_uri(), lambda u: urlparse(u).scheme == "file", viewport=(1200, 900))
 
 
 @pytest.mark.browser

@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import SITE, html_pages
+from conftest import SITE, html_pages, open_guarded
 
 pytestmark = [pytest.mark.build, pytest.mark.browser]
 
@@ -20,23 +20,7 @@ PAGES = [p.relative_to(SITE).as_posix() for p in html_pages(SITE)] if SITE.exist
 
 def open_page(browser, url: str, allowed_hosts: set[str]):
     """Open ``url``; returns (page, console errors, requests to other hosts)."""
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    errors, foreign = [], []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-
-    def guard(route):
-        url = route.request.url
-        host = urlparse(url).hostname
-        if url.startswith(("data:", "blob:", "file:")) or host in allowed_hosts:
-            route.continue_()
-        else:
-            foreign.append(url)
-            route.abort()
-    page.route("**/*", guard)
-    page.goto(url, wait_until="load")
-    page.wait_for_load_state("networkidle")
-    return page, errors, foreign
+    return open_guarded(browser, url, lambda u: u.startswith("file:") or urlparse(u).hostname in allowed_hosts)
 
 
 def broken_images(page) -> list[str]:
