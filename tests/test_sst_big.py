@@ -143,3 +143,40 @@ def test_the_gap_free_trend_is_the_same_fit_and_refuses_gaps(decade):
     fast_gappy = linear_trend(gappy, skipna=False)
     assert np.isnan(float(fast_gappy[0, 0])) and np.isfinite(fast_gappy[1:, 1:]).all()
     assert np.isfinite(float(linear_trend(gappy)[0, 0])), "the default still fits around the gap"
+
+
+def test_the_anomaly_trend_needs_no_anomalies(decade):
+    """anomaly_trend (data trend minus the climatology's share) equals the trend of the anomalies."""
+    from eolab.anomalies import anomaly_trend
+
+    sst = decade["sst"]
+    clim = climatology(sst)
+    direct = linear_trend(anomalies(sst), per="decade", skipna=False)
+    shortcut = anomaly_trend(sst, clim, per="decade")
+    # Same fit; float32 sums of the raw values (about 20 °C) instead of the anomalies
+    # (about 0.5 °C) differ by under 3e-4 °C/decade, far below the slope's own noise
+    # error (about 0.01 °C/decade here).
+    np.testing.assert_allclose(shortcut.values, direct.values, atol=3e-4)
+    assert shortcut.attrs["units"] == "degC per decade"
+    lazy = anomaly_trend(sst.chunk(time=365), clim, per="year")
+    np.testing.assert_allclose(lazy.compute().values, direct.values / 10, atol=3e-5)
+    with pytest.raises(ValueError, match="'month' dimension"):
+        anomaly_trend(sst, clim.rename(month="m"))
+    with pytest.raises(ValueError, match=r"month\(s\) \[12\]"):
+        anomaly_trend(sst, clim.sel(month=slice(1, 11)))
+
+
+def test_the_gap_free_climatology_is_the_same_mean_and_refuses_gaps(decade):
+    """climatology(skipna=False), one matrix product per chunk, equals the grouped mean;
+    a gap makes that pixel NaN rather than a wrong mean."""
+    sst = decade["sst"]
+    for by in ("month", "season"):
+        grouped, product = climatology(sst, by=by), climatology(sst, by=by, skipna=False)
+        assert product.dims == grouped.dims
+        np.testing.assert_allclose(product.values, grouped.values, atol=1e-4)
+    lazy = climatology(sst.chunk(time=100), skipna=False).compute()
+    np.testing.assert_allclose(lazy.values, climatology(sst).values, atol=1e-4)
+    gappy = sst.copy()
+    gappy[40, 3, 5] = np.nan
+    clim = climatology(gappy, skipna=False)
+    assert np.isnan(clim[:, 3, 5]).all() and int(np.isnan(clim).sum()) == clim.sizes["month"]

@@ -37,7 +37,7 @@ def _base(da: xr.DataArray, base_period) -> xr.DataArray:
     return base
 
 
-def climatology(da: xr.DataArray, by: str = "month", base_period=None) -> xr.DataArray:
+def climatology(da: xr.DataArray, by: str = "month", base_period=None, skipna: bool = True) -> xr.DataArray:
     """Mean seasonal cycle: the average of each month (or day of year, or season).
 
     Parameters
@@ -49,6 +49,12 @@ def climatology(da: xr.DataArray, by: str = "month", base_period=None) -> xr.Dat
     base_period : tuple of str, optional
         ``(start, end)`` dates of the reference period, e.g. ``("1991", "2020")``;
         all times when omitted.
+    skipna : bool
+        Average each group's valid (non-NaN) values (default).  With ``False``
+        the data must have no gaps: every group's mean is then one weighted
+        sum over time (a matrix product with one column per group), about
+        half the work per chunk of a grouped mean, which matters for tens of
+        GB.  A gap then makes that pixel NaN in every group, never a wrong mean.
 
     Returns
     -------
@@ -58,7 +64,16 @@ def climatology(da: xr.DataArray, by: str = "month", base_period=None) -> xr.Dat
     _check_time(da)
     if by not in GROUPINGS:
         raise ValueError(f"by must be one of {sorted(GROUPINGS)}, got {by!r}")
-    clim = _base(da, base_period).groupby(GROUPINGS[by]).mean("time")
+    base = _base(da, base_period)
+    if skipna:
+        clim = base.groupby(GROUPINGS[by]).mean("time")
+    else:
+        labels = base[GROUPINGS[by]]
+        groups = np.unique(labels.values)
+        members = labels == xr.DataArray(groups, dims=by, coords={by: groups})
+        weights = (members / members.sum("time")).astype(da.dtype if da.dtype.kind == "f" else np.float64)
+        clim = xr.dot(base, weights.drop_vars([c for c in weights.coords if c not in (by, "time")]), dim="time")
+        clim = clim.transpose(by, ...)
     clim.attrs = {**da.attrs, "long_name": f"{da.attrs.get('long_name', da.name or 'value')} climatology"}
     return clim
 
@@ -143,6 +158,68 @@ def box_mean(da: xr.DataArray, lat: tuple[float, float], lon: tuple[float, float
     return mean
 
 
+_PER = {"year": 1.0, "decade": 10.0}
+
+
+def _trend_weights(da: xr.DataArray) -> xr.DataArray:
+    """Least-squares weights w over time: the slope (per year) of gap-free x is sum(w * x)."""
+    if da.sizes["time"] < 2:
+        raise ValueError("a trend needs at least two time steps")
+    years = (da["time"] - da["time"][0]) / np.timedelta64(1, "D") / 365.25
+    t = years - years.mean()
+    return t / float((t**2).sum())
+
+
+def anomaly_trend(da: xr.DataArray, clim: xr.DataArray, per: str = "decade") -> xr.DataArray:
+    """Linear trend of the anomalies of gap-free data, without computing the anomalies.
+
+    The least-squares slope of gap-free data is one weighted sum over time,
+    ``sum(w_t * x_t)``.  So the slope of the anomalies ``x_t - clim[month(t)]``
+    is the slope of the data minus ``sum_m clim[m] * W_m``, where ``W_m`` adds
+    up the weights of the days of month ``m``: exactly
+    ``linear_trend(anomalies(da), per, skipna=False)``, but each chunk of
+    ``da`` is only multiplied and summed, never copied into anomalies, which
+    saves about a third of the work over tens of GB.
+
+    Parameters
+    ----------
+    da : xarray.DataArray
+        Data with a ``time`` dimension and no gaps (NumPy or Dask backed).
+    clim : xarray.DataArray
+        Its monthly climatology, with a ``month`` dimension (see :func:`climatology`).
+    per : {"year", "decade"}
+        Time unit of the slope.
+
+    Returns
+    -------
+    xarray.DataArray
+        Slope of the anomalies, in the data's units per ``per``.
+
+    Raises
+    ------
+    ValueError
+        If ``clim`` has no ``month`` dimension or lacks a month present in ``da``.
+    """
+    _check_time(da)
+    if per not in _PER:
+        raise ValueError(f"per must be 'year' or 'decade', got {per!r}")
+    if "month" not in clim.dims:
+        raise ValueError(f"clim must have a 'month' dimension (from climatology(da, by='month')), "
+                         f"got dimensions {clim.dims}")
+    months = da["time"].dt.month
+    missing = sorted(set(np.unique(months.values).tolist()) - set(clim["month"].values.tolist()))
+    if missing:
+        raise ValueError(f"clim has no values for month(s) {missing} found in the data")
+    weights = _trend_weights(da)
+    per_month = weights.groupby(months.rename("month")).sum()           # W_m, 1/year
+    correction = xr.dot(clim.sel(month=per_month["month"]), per_month, dim="month") * _PER[per]
+    slope = linear_trend(da, per=per, skipna=False) - correction
+    units = da.attrs.get("units", "")
+    slope.attrs = {"long_name": f"Linear trend of anomalies of {da.attrs.get('long_name', da.name or 'value')}",
+                   "units": f"{units} per {per}".strip()}
+    return slope
+
+
 def linear_trend(da: xr.DataArray, per: str = "decade", skipna: bool = True) -> xr.DataArray:
     """Least-squares linear trend along time, per pixel.
 
@@ -170,9 +247,7 @@ def linear_trend(da: xr.DataArray, per: str = "decade", skipna: bool = True) -> 
     years = (da["time"] - da["time"][0]) / np.timedelta64(1, "D") / 365.25
     t = years - years.mean()
     if not skipna:
-        if da.sizes["time"] < 2:
-            raise ValueError("a trend needs at least two time steps")
-        weights = (t / float((t**2).sum())).astype(da.dtype if da.dtype.kind == "f" else np.float64)
+        weights = _trend_weights(da).astype(da.dtype if da.dtype.kind == "f" else np.float64)
         slope = xr.dot(da, weights, dim="time") * scale[per]
         units = da.attrs.get("units", "")
         slope.attrs = {"long_name": f"Linear trend of {da.attrs.get('long_name', da.name or 'value')}",
