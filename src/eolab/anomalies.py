@@ -161,13 +161,31 @@ def box_mean(da: xr.DataArray, lat: tuple[float, float], lon: tuple[float, float
 _PER = {"year": 1.0, "decade": 10.0}
 
 
+def _check_per(per: str) -> float:
+    """Years in one ``per`` ("year" or "decade")."""
+    if per not in _PER:
+        raise ValueError(f"per must be 'year' or 'decade', got {per!r}")
+    return _PER[per]
+
+
+def _centred_years(da: xr.DataArray) -> xr.DataArray:
+    """Time in years, minus its mean."""
+    years = (da["time"] - da["time"][0]) / np.timedelta64(1, "D") / 365.25
+    return years - years.mean()
+
+
 def _trend_weights(da: xr.DataArray) -> xr.DataArray:
     """Least-squares weights w over time: the slope (per year) of gap-free x is sum(w * x)."""
     if da.sizes["time"] < 2:
         raise ValueError("a trend needs at least two time steps")
-    years = (da["time"] - da["time"][0]) / np.timedelta64(1, "D") / 365.25
-    t = years - years.mean()
+    t = _centred_years(da)
     return t / float((t**2).sum())
+
+
+def _trend_attrs(da: xr.DataArray, per: str, of: str = "") -> dict:
+    units = da.attrs.get("units", "")
+    return {"long_name": f"Linear trend of {of}{da.attrs.get('long_name', da.name or 'value')}",
+            "units": f"{units} per {per}".strip()}
 
 
 def anomaly_trend(da: xr.DataArray, clim: xr.DataArray, per: str = "decade") -> xr.DataArray:
@@ -201,8 +219,7 @@ def anomaly_trend(da: xr.DataArray, clim: xr.DataArray, per: str = "decade") -> 
         If ``clim`` has no ``month`` dimension or lacks a month present in ``da``.
     """
     _check_time(da)
-    if per not in _PER:
-        raise ValueError(f"per must be 'year' or 'decade', got {per!r}")
+    years_per = _check_per(per)
     if "month" not in clim.dims:
         raise ValueError(f"clim must have a 'month' dimension (from climatology(da, by='month')), "
                          f"got dimensions {clim.dims}")
@@ -212,11 +229,9 @@ def anomaly_trend(da: xr.DataArray, clim: xr.DataArray, per: str = "decade") -> 
         raise ValueError(f"clim has no values for month(s) {missing} found in the data")
     weights = _trend_weights(da)
     per_month = weights.groupby(months.rename("month")).sum()           # W_m, 1/year
-    correction = xr.dot(clim.sel(month=per_month["month"]), per_month, dim="month") * _PER[per]
+    correction = xr.dot(clim.sel(month=per_month["month"]), per_month, dim="month") * years_per
     slope = linear_trend(da, per=per, skipna=False) - correction
-    units = da.attrs.get("units", "")
-    slope.attrs = {"long_name": f"Linear trend of anomalies of {da.attrs.get('long_name', da.name or 'value')}",
-                   "units": f"{units} per {per}".strip()}
+    slope.attrs = _trend_attrs(da, per, of="anomalies of ")
     return slope
 
 
@@ -241,18 +256,13 @@ def linear_trend(da: xr.DataArray, per: str = "decade", skipna: bool = True) -> 
         Slope in the data's units per ``per``, without the time dimension.
     """
     _check_time(da)
-    scale = {"year": 1.0, "decade": 10.0}
-    if per not in scale:
-        raise ValueError(f"per must be 'year' or 'decade', got {per!r}")
-    years = (da["time"] - da["time"][0]) / np.timedelta64(1, "D") / 365.25
-    t = years - years.mean()
+    years_per = _check_per(per)
     if not skipna:
         weights = _trend_weights(da).astype(da.dtype if da.dtype.kind == "f" else np.float64)
-        slope = xr.dot(da, weights, dim="time") * scale[per]
-        units = da.attrs.get("units", "")
-        slope.attrs = {"long_name": f"Linear trend of {da.attrs.get('long_name', da.name or 'value')}",
-                       "units": f"{units} per {per}".strip()}
+        slope = xr.dot(da, weights, dim="time") * years_per
+        slope.attrs = _trend_attrs(da, per)
         return slope
+    t = _centred_years(da)
     # Least squares from sums over time only (no mean subtracted first), so a
     # Dask array larger than memory streams through in one pass; counting only
     # the valid values of each pixel keeps gaps (NaN) from biasing the slope.
@@ -267,11 +277,8 @@ def linear_trend(da: xr.DataArray, per: str = "decade", skipna: bool = True) -> 
     powers = xr.concat([t, t**2], dim="_power").astype(np.float32)
     sums = xr.dot(valid.astype(np.float32), powers, dim="time")
     s_t, s_tt = sums.isel(_power=0, drop=True), sums.isel(_power=1, drop=True)
-    slope = (s_xt - s_x * s_t / n) / (s_tt - s_t**2 / n)
-    slope = slope * scale[per]
-    units = da.attrs.get("units", "")
-    slope.attrs = {"long_name": f"Linear trend of {da.attrs.get('long_name', da.name or 'value')}",
-                   "units": f"{units} per {per}".strip()}
+    slope = (s_xt - s_x * s_t / n) / (s_tt - s_t**2 / n) * years_per
+    slope.attrs = _trend_attrs(da, per)
     return slope
 
 
