@@ -180,3 +180,37 @@ def test_the_gap_free_climatology_is_the_same_mean_and_refuses_gaps(decade):
     gappy[40, 3, 5] = np.nan
     clim = climatology(gappy, skipna=False)
     assert np.isnan(clim[:, 3, 5]).all() and int(np.isnan(clim).sum()) == clim.sizes["month"]
+
+
+def test_the_general_trend_is_the_same_on_dask_chunks(decade):
+    """linear_trend with gaps allowed (the default) gives the same slopes chunk by chunk."""
+    anom = anomalies(decade["sst"])
+    anom[5, 2, 2] = np.nan
+    eager = linear_trend(anom, per="decade")
+    lazy = linear_trend(anom.chunk(time=400, lat=12), per="decade")
+    assert lazy.chunks is not None
+    np.testing.assert_allclose(lazy.compute().values, eager.values, atol=1e-5)
+    assert lazy.dims == eager.dims and lazy.attrs == eager.attrs
+
+
+def test_climatology_and_anomaly_trend_asked_together_make_each_chunk_once(monkeypatch):
+    """Lesson 5's one pass: asked for in one call, both results share the chunks they are
+    made from (each chunk is generated once); asked for one after the other, twice."""
+    import dask
+
+    from eolab.anomalies import anomaly_trend
+
+    made = []
+    generate = sst_big.generate_block
+    monkeypatch.setattr(sst_big, "generate_block", lambda *a, **k: made.append(1) or generate(*a, **k))
+    sst = sst_big.open_sst_big(years=1, resolution=5.0, chunks={"time": 64})["sst"]
+    clim = climatology(sst, skipna=False)
+    trend = anomaly_trend(sst, clim)
+    with dask.config.set(scheduler="threads"):
+        together = dask.compute(clim, trend)
+        assert len(made) == sst.data.npartitions
+        made.clear()
+        one_by_one = clim.compute(), trend.compute()
+        assert len(made) == 2 * sst.data.npartitions
+    for a, b in zip(together, one_by_one):
+        np.testing.assert_allclose(a.values, b.values, atol=1e-5)
