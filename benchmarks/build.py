@@ -23,12 +23,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
-import psutil
 import yaml
+
+from tree_memory import TreeMemory
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
@@ -56,34 +56,6 @@ def is_notebook(page: Path) -> bool:
     return head.startswith("---") and "kernelspec" in head
 
 
-class TreeMemory:
-    """Peak summed RSS (bytes) of the children of this process, sampled in a thread."""
-
-    def __init__(self, interval: float = 0.05):
-        self.interval, self.peak, self._stop = interval, 0, threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self):
-        me = psutil.Process()
-        while not self._stop.is_set():
-            total = 0
-            for child in me.children(recursive=True):
-                try:
-                    total += child.memory_info().rss
-                except psutil.Error:
-                    pass
-            self.peak = max(self.peak, total)
-            time.sleep(self.interval)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
-
-
 def run_lesson(page: Path) -> dict:
     """Execute one lesson like the build does (temporary folder) and measure it."""
     import jupytext
@@ -95,7 +67,7 @@ def run_lesson(page: Path) -> dict:
     client = NotebookClient(nb, timeout=1200, kernel_name="python3",
                             resources={"metadata": {"path": workdir}})
     start = time.perf_counter()
-    with TreeMemory() as mem:
+    with TreeMemory(include_root=False) as mem:
         client.execute()
     seconds = time.perf_counter() - start
     shutil.rmtree(workdir, ignore_errors=True)

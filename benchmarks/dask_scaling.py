@@ -53,11 +53,12 @@ import platform
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import psutil
+
+from tree_memory import TreeMemory
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "src" / "eolab" / "data" / "dask_scaling.csv"
@@ -68,43 +69,6 @@ ENGINES = ("numpy", "dask")
 """numpy: one array in memory, one process; dask: the lesson's one pass
 (climatology and anomaly trend persisted together) on a LocalCluster."""
 NUMPY_MAX_YEARS = 2.0  # NumPy holds the whole array: 3 GB at 2 years, already past a 2 GB budget
-
-
-class TreeMemory:
-    """Peak summed RSS (bytes) of a process and all its children, sampled in a thread."""
-
-    def __init__(self, pid: int, interval: float = 0.05):
-        self.proc = psutil.Process(pid)
-        self.interval = interval
-        self.peak = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _sample(self) -> int:
-        total = 0
-        try:
-            procs = [self.proc, *self.proc.children(recursive=True)]
-        except psutil.Error:
-            return 0
-        for p in procs:
-            try:
-                total += p.memory_info().rss
-            except psutil.Error:
-                pass
-        return total
-
-    def _run(self):
-        while not self._stop.is_set():
-            self.peak = max(self.peak, self._sample())
-            time.sleep(self.interval)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
 
 
 # --------------------------------------------------------------------------- runs
