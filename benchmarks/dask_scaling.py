@@ -29,8 +29,8 @@ workers, sampled every 50 ms in a thread).  Each size and engine runs in a
 fresh subprocess, at least ``--repeat`` times (3) and until the runs add up
 to ``--min-seconds`` (15 s; at most 25 runs): times are the median, and the
 first run (``first s``, which pays the one-off start-up of a fresh process
-and its workers) is printed beside it, with the number of runs.  At sizes that fit in
-memory the Dask/NumPy throughput ratio is reported.
+and its workers) is printed beside it, with the number of runs.  At sizes
+that fit in memory the Dask/NumPy throughput ratio is reported.
 
 Goals: time grows linearly with size; peak memory stays flat (bounded by
 chunk size x workers, here within a 2 GB budget like Binder's); throughput at
@@ -156,15 +156,17 @@ def run_numpy(years: float, resolution: float, repeat: int = 3, min_seconds: flo
     month = time_index.month.values
     present = np.unique(month)                                             # a short record lacks months
     members = (month[:, None] == present[None, :]).astype(np.float32)
+    month_weights = members / members.sum(axis=0)                          # mean of each month
     years_since = (days - days[0]) / 365.25
     t = years_since - years_since.mean()
     w = t / (t**2).sum()                                                    # slope = sum(w * x), per year
     w_month = np.array([w[month == m].sum() for m in present])
+    w32 = w.astype(np.float32)                                              # as the data
 
     def one_pass():
         x = sst_big.generate_block(days, slice(None), slice(None), resolution=resolution)
-        clim = np.tensordot(members / members.sum(axis=0), x, axes=(0, 0))    # monthly means
-        return (np.tensordot(w.astype(np.float32), x, axes=1)                 # trend of the data...
+        clim = np.tensordot(month_weights, x, axes=(0, 0))                    # monthly means
+        return (np.tensordot(w32, x, axes=1)                                  # trend of the data...
                 - np.tensordot(w_month, clim, axes=1)) * 10, x.nbytes         # ...minus the climatology's share
 
     timing, (trend, nbytes) = repeated(one_pass, repeat, min_seconds)
@@ -253,8 +255,8 @@ def main(argv=None) -> int:
         for engine in engines:
             r = measure(engine, years, args)
             rows.append(r)
-            print(f"{engine:6} {years:6.2f} {r['gigabytes']:7.2f} {r['seconds']:8.1f} {r['first_seconds']:8.1f} {r['repeats']:4d} "
-                  f"{r['gb_per_s']:7.3f} {r['peak_rss_gb']:8.2f} {r['cpu_seconds']:7.1f} "
+            print(f"{engine:6} {years:6.2f} {r['gigabytes']:7.2f} {r['seconds']:8.1f} "
+                  f"{r['first_seconds']:8.1f} {r['repeats']:4d} {r['gb_per_s']:7.3f} {r['peak_rss_gb']:8.2f} {r['cpu_seconds']:7.1f} "
                   f"{r['load_avg_1min']:5.1f}", flush=True)
         if "numpy" in engines:
             n = rows[-len(engines)]

@@ -35,7 +35,7 @@ def _weighted_sums(da: xr.DataArray, weights: xr.DataArray, dim: str = "time") -
                          f"most one other dimension; got {dict(weights.sizes)}")
     other = [d for d in da.dims if d != dim]
     data = da.transpose(dim, *other).data
-    w = np.asarray(weights.transpose(dim, *groups).values)
+    w = weights.transpose(dim, *groups).values
     w = w.astype(np.promote_types(w.dtype, data.dtype))
     if isinstance(data, dsa.Array):   # weights cut like the data: no rechunking tasks
         sums = dsa.tensordot(dsa.from_array(w, chunks=(data.chunks[0], *w.shape[1:])), data, axes=(0, 0))
