@@ -123,6 +123,33 @@ def test_a_degree_of_longitude_shrinks_with_the_cosine_of_latitude():
     assert area.attrs["units"] == "ha"
 
 
+def test_pixel_areas_are_ellipsoidal_not_spherical():
+    """A 0.01° pixel has the WGS 84 ellipsoid's area (pyproj.Geod, edges densified along the
+    parallels) to 1e-6, and the whole globe sums to the ellipsoid's 510 065 622 km²."""
+    geod = Geod(ellps="WGS84")
+    lats = np.array([0.005, 45.005, 79.995])
+
+    def pixel(lat):
+        grid = xr.DataArray(np.ones((2, 2)), dims=("y", "x"),
+                            coords={"y": [lat, lat - 0.01], "x": [0.005, 0.015]}).rio.write_crs("EPSG:4326")
+        return float(regions.pixel_area_ha(grid).values[0, 0])
+
+    for lat in lats:
+        xs = list(np.linspace(0, 0.01, 11)) + list(np.linspace(0.01, 0, 11))
+        ys = [lat - 0.005] * 11 + [lat + 0.005] * 11
+        exact = abs(geod.polygon_area_perimeter(xs, ys)[0]) / 1e4
+        assert pixel(lat) == pytest.approx(exact, rel=1e-5)
+    area = pixel(0.005)
+    # at the equator a 0.01° pixel is 1.1057 km (latitude) x 1.1132 km (longitude), not 1.1132 km square
+    assert area == pytest.approx(1.10574 * 1.11320 * 100, rel=1e-4)   # ha
+    spherical = (regions.AUTHALIC_RADIUS_M * np.radians(0.01)) ** 2 / 1e4
+    assert area / spherical == pytest.approx(1 - 0.0045, abs=0.0005)
+    world = xr.DataArray(np.ones((180, 360)), dims=("y", "x"),
+                         coords={"y": np.arange(89.5, -90, -1.0), "x": np.arange(-179.5, 180, 1.0)}
+                         ).rio.write_crs("EPSG:4326")
+    assert float(regions.pixel_area_ha(world).sum()) / 100 == pytest.approx(510_065_622, rel=1e-6)
+
+
 def test_regions_in_another_crs_are_refused_naming_both(agb, paths):
     utm = gpd.read_file(paths["protected_areas"])
     assert utm.crs.to_epsg() == 21037

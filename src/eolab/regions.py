@@ -10,9 +10,10 @@ The steps of a "how much biomass (or carbon) is in each region?" study:
    selects the wrong pixels (or none) without any error.
 3. :func:`clip` the raster to a region (for maps), and
    :func:`zonal_stats` for the area, mean and total per region, from the
-   *real* area of each pixel (:func:`pixel_area_ha`): a 0.01° pixel is
+   *real* area of each pixel on the WGS 84 ellipsoid (:func:`pixel_area_ha`): a 0.01° pixel is
    smaller near the poles than at the equator.
-4. :func:`carbon_stock`: biomass x carbon fraction (0.47, IPCC 2006).
+4. :func:`carbon_stock`: biomass x carbon fraction (0.47, IPCC 2006 default for
+   above-ground forest biomass).
 
 Rasters are :class:`xarray.DataArray` objects on (y, x) with a CRS set
 (``da.rio.crs``, from rioxarray); regions are :class:`geopandas.GeoDataFrame`.
@@ -26,9 +27,11 @@ import rioxarray  # noqa: F401  (registers the .rio accessor on xarray objects)
 import xarray as xr
 
 IPCC_CARBON_FRACTION = 0.47
-"""Carbon fraction of dry biomass (IPCC 2006 Guidelines, Vol. 4, Table 4.3, default for wood)."""
+"""Carbon fraction of above-ground forest biomass, dry matter (IPCC 2006 Guidelines, Vol. 4,
+Table 4.3, default for all forests; the same table gives 0.49 for tropical and subtropical wood)."""
 AUTHALIC_RADIUS_M = 6371007.2
-"""Radius of the sphere with the same surface area as the WGS 84 ellipsoid, m."""
+"""Radius of the sphere with the same surface area as the WGS 84 ellipsoid, m (for comparison;
+:func:`pixel_area_ha` uses the ellipsoid itself)."""
 
 
 def _raster_crs(raster):
@@ -134,9 +137,13 @@ def pixel_area_ha(raster: xr.DataArray) -> xr.DataArray:
     """Area of each pixel, hectares (1 ha = 10 000 m²).
 
     In a geographic CRS (degrees) the area of a cell between latitudes
-    phi1 and phi2, dlon wide, is R² dlon (sin phi2 - sin phi1) on the
-    sphere of the same surface as WGS 84 (authalic radius): it shrinks
-    with the cosine of the latitude.  In a projected CRS it is the product
+    phi1 and phi2, dlon wide, is computed on the CRS's ellipsoid (WGS 84
+    for EPSG:4326): a²(1 - e²) dlon / 2 [q(phi2) - q(phi1)], with
+    q(phi) = sin phi / (1 - e² sin² phi) + artanh(e sin phi) / e, the exact
+    area of an ellipsoidal zone (the same as ``pyproj.Geod`` gives for the
+    cell).  It shrinks roughly with the cosine of the latitude; a sphere
+    (authalic radius) would make equatorial cells about 0.45 % too large
+    and polar ones too small.  In a projected CRS it is the product
     of the pixel sizes (exact in an equal-area projection, within 0.1 % in
     UTM near the central meridian).
 
@@ -155,8 +162,20 @@ def pixel_area_ha(raster: xr.DataArray) -> xr.DataArray:
     if crs.is_geographic:
         lat = raster["y"].values
         half = abs(ry) / 2
-        band = np.sin(np.radians(np.clip(lat + half, -90, 90))) - np.sin(np.radians(np.clip(lat - half, -90, 90)))
-        area = AUTHALIC_RADIUS_M ** 2 * np.radians(abs(rx)) * band / 1e4
+        from pyproj import CRS
+        ellipsoid = CRS.from_user_input(crs.to_wkt()).ellipsoid
+        a, inv_f = ellipsoid.semi_major_metre, ellipsoid.inverse_flattening
+        e2 = 0.0 if not inv_f else (2 - 1 / inv_f) / inv_f     # first eccentricity squared
+
+        def q(phi_deg):
+            s = np.sin(np.radians(np.clip(phi_deg, -90, 90)))
+            if e2 == 0:
+                return 2 * s
+            e = np.sqrt(e2)
+            return s / (1 - e2 * s ** 2) + np.arctanh(e * s) / e
+
+        band = q(lat + half) - q(lat - half)
+        area = a ** 2 * (1 - e2) * np.radians(abs(rx)) * band / 2 / 1e4
         out = xr.DataArray(area, dims="y", coords={"y": raster["y"]}).broadcast_like(raster["x"])
         out = out.transpose("y", "x")
     else:
@@ -269,7 +288,8 @@ def carbon_stock(agb: xr.DataArray, carbon_fraction: float = IPCC_CARBON_FRACTIO
         Above-ground dry biomass, Mg ha-1 (or a total in Mg).
     carbon_fraction : float
         Mass fraction of carbon in dry biomass, in (0, 1); 0.47 is the
-        IPCC (2006) default for wood.
+        IPCC (2006, Vol. 4, Table 4.3) default for above-ground forest
+        biomass (0.49 for tropical and subtropical wood).
 
     Returns
     -------
