@@ -20,7 +20,11 @@ shadow or cirrus: for analysis use :func:`clear_mask`, which does.
 All functions take the ``qa_pixel`` :class:`xarray.DataArray` (unsigned
 integers, any dimensions with ``y`` and ``x``) and return xarray objects.
 Reference: USGS, *Landsat 8-9 Collection 2 Level 2 Science Product Guide*
-(LSDS-1619), table 6-3.
+(LSDS-1619), section on the Pixel Quality Assessment band, and the USGS page
+*Landsat Collection 2 Quality Assessment Bands*
+(https://www.usgs.gov/landsat-missions/landsat-collection-2-quality-assessment-bands),
+which tabulates the QA_PIXEL bits and values (table numbers change between
+versions of the guide).
 """
 
 from __future__ import annotations

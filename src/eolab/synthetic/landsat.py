@@ -296,7 +296,8 @@ def scene(time, seed: int = 0, land: dict | None = None) -> xr.Dataset:
     refl = np.where((max_lake & ~lake)[None], 0.7 * s["lakebed"] + 0.3 * refl, refl)
     refl = np.where((land["channel"] & ~water)[None], s["sand"], refl)
     turbid = s["water"] * np.array([1, 1, 1.2, 1.4, 1.2, 1, 1])[:, None, None] ** (land["turbidity"][None] - 1) * land["turbidity"][None]
-    # Shallow margins: the lake bed shows through the last few decimetres of water.
+    # Shallow margins: the lake bed shows through the last 30 cm of water (half its reflectance at
+    # the shore, fading linearly to none at 0.3 m depth).
     bottom = np.clip(1 - (level * _DEPTH_M - z) / 0.3, 0, 1)[None] * 0.5
     turbid = np.where(lake[None], (1 - bottom) * turbid + bottom * s["lakebed"], turbid)
     refl = np.where(water[None], turbid, refl)
