@@ -67,6 +67,26 @@ def test_maps_travel_in_the_page_as_bytes_of_002_degC_with_gaps_transparent():
     assert (images[0][images[0] != -128] >= -100).all()
     slider = next(m for m in layout.references() if isinstance(m, Slider))
     assert (slider.start, slider.end) == (0, 13)
+    # the slider shows the month, not the frame number
+    from bokeh.models import CustomJSTickFormatter, MultiLine
+    assert isinstance(slider.format, CustomJSTickFormatter)
+    assert slider.format.args["months"][:2] == ["2014-01", "2014-02"]
+    # coastlines (Natural Earth, shipped offline) are drawn over the map, in the data's 0-360 longitudes
+    coasts = [m for m in layout.references() if isinstance(m, MultiLine)]
+    assert coasts, "the map has no coastlines"
+    source = next(m for m in layout.references() if isinstance(m, ColumnDataSource) and "xs" in m.data)
+    xs = [x for seg in source.data["xs"] for x in seg]
+    assert len(source.data["xs"]) > 50 and min(xs) >= 0 and max(xs) <= 360
+
+
+def test_coastlines_follow_the_longitude_convention_of_the_data():
+    from eolab import interactive
+
+    xs, ys = interactive.coastline_segments(-180, 180)
+    flat = [x for seg in xs for x in seg]
+    assert min(flat) < -100 and max(flat) <= 180
+    xs, _ = interactive.coastline_segments(0, 359)
+    assert all(abs(a - b) <= 180 for seg in xs for a, b in zip(seg, seg[1:])), "a segment jumps across the map"
 
 
 def test_the_helper_refuses_what_it_cannot_draw_and_figures_without_words():
@@ -161,6 +181,9 @@ def test_the_map_draws_and_the_slider_steps_through_time_offline(site_url: str, 
         after = page.evaluate(BOKEH_STATE)
         assert after["slider"] == 6, f"the slider did not move: {after}"
         assert after["title"].endswith(", 2014-07"), f"the map title did not follow the slider: {after}"
+        shown = page.evaluate("""() => [...document.querySelectorAll('*')].filter(e => e.shadowRoot)
+            .map(e => e.shadowRoot.textContent).join(' ')""")
+        assert "2014-07" in shown, "the slider does not show the month it is on"
         figure.screenshot(path=str(artifacts_dir / "lesson5-interactive-after.png"))
         assert figure.screenshot() != pixels_before, "moving the slider did not change what is drawn"
     finally:

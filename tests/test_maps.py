@@ -53,3 +53,10 @@ def test_robinson_map_with_extent_draws(sst):
     ax.figure.canvas.draw()
     assert ax.get_title() == "OSTIA"
     plt.close("all")
+
+
+def test_a_map_without_a_title_has_none_not_xarrays_time_default(sst):
+    ax = maps.map_axes(extent=(120, 290, -10, 10), central_longitude=180)
+    maps.plot_map(sst.isel(time=-1), ax=ax)
+    assert "time =" not in ax.get_title() and ax.get_title() == ""
+    plt.close("all")

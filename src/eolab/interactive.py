@@ -50,6 +50,36 @@ def _check_frames(frames: xr.DataArray) -> tuple[np.ndarray, np.ndarray]:
     return lat, lon
 
 
+def coastline_segments(lon_min: float, lon_max: float, resolution: str = "110m") -> tuple[list, list]:
+    """Natural Earth coastlines (shipped with eolab, offline) as line segments for Bokeh.
+
+    Longitudes are given in the data's convention: 0-360 when ``lon_max``
+    exceeds 180, else -180-180; a line is split where it wraps around.
+
+    Returns
+    -------
+    xs, ys : list of list of float
+        One list of longitudes and one of latitudes per segment (``multi_line``).
+    """
+    from cartopy.io import shapereader
+
+    from eolab._offline_maps import natural_earth_path
+
+    wrap = lon_max > 180
+    xs, ys = [], []
+    for geom in shapereader.Reader(str(natural_earth_path("coastline", resolution))).geometries():
+        for line in getattr(geom, "geoms", [geom]):
+            x, y = np.asarray(line.coords).T
+            if wrap:
+                x = x % 360
+            breaks = np.flatnonzero(np.abs(np.diff(x)) > 180) + 1
+            for seg_x, seg_y in zip(np.split(x, breaks), np.split(y, breaks)):
+                if seg_x.size > 1:
+                    xs.append(seg_x.round(3).tolist())
+                    ys.append(seg_y.round(3).tolist())
+    return xs, ys
+
+
 def time_slider_map(frames: xr.DataArray, series: xr.DataArray | None = None, *, title: str = "",
                     label: str = "anomaly (°C)", limit: float = 2.0, palette: str = "balance",
                     width: int = 720):
@@ -88,7 +118,8 @@ def time_slider_map(frames: xr.DataArray, series: xr.DataArray | None = None, *,
         ascending, or ``limit`` is outside (0, 2.54].
     """
     from bokeh.layouts import column
-    from bokeh.models import (ColorBar, ColumnDataSource, CustomJS, CustomJSHover, FixedTicker,
+    from bokeh.models import (ColorBar, ColumnDataSource, CustomJS, CustomJSHover, CustomJSTickFormatter,
+                              FixedTicker,
                               HoverTool, LinearColorMapper, Slider, Span)
     from bokeh.plotting import figure
 
@@ -116,6 +147,8 @@ def time_slider_map(frames: xr.DataArray, series: xr.DataArray | None = None, *,
                      tools="pan,wheel_zoom,box_zoom,reset,save")
     map_fig.image("image", source=shown, x=lon[0] - dlon / 2, y=lat[0] - dlat / 2,
                   dw=lon[-1] - lon[0] + dlon, dh=lat[-1] - lat[0] + dlat, color_mapper=colours)
+    coast_x, coast_y = coastline_segments(float(lon.min()), float(lon.max()))
+    map_fig.multi_line(coast_x, coast_y, line_color="#333333", line_width=0.8)   # Natural Earth 1:110m
     to_degc = CustomJSHover(code=f"return (value * {STEP_DEGC}).toFixed(2)")
     map_fig.add_tools(HoverTool(tooltips=[("lon, lat", "$x{0.0}, $y{0.0}"), (label, "@image{custom}")],
                                 formatters={"@image": to_degc}))
@@ -124,8 +157,10 @@ def time_slider_map(frames: xr.DataArray, series: xr.DataArray | None = None, *,
                    major_label_overrides={float(v): f"{v * STEP_DEGC:g}" for v in ticks})
     map_fig.add_layout(bar, "right")
 
-    slider = Slider(start=0, end=len(months) - 1, value=0, step=1, title="month (step through time)",
-                    width=width - 20)
+    # the slider steps through the frames by number, but shows the month, e.g. "2014-01"
+    month_label = CustomJSTickFormatter(args=dict(months=months), code="return months[Math.round(tick)];")
+    slider = Slider(start=0, end=len(months) - 1, value=0, step=1, title="month",
+                    format=month_label, width=width - 20)
     args = dict(frames=frames_source, shown=shown, fig=map_fig, months=months, title=title)
     code = """
         const i = cb_obj.value;

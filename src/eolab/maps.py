@@ -127,7 +127,8 @@ def plot_map(da: xr.DataArray, ax=None, title: str | None = None, cbar_label: st
     ax : GeoAxes, optional
         Map to draw on; :func:`map_axes` makes one when omitted.
     title : str, optional
-        Axes title.
+        Axes title; without one the map has none (not xarray's
+        ``"time = ..."`` default).
     cbar_label : str, optional
         Colour-bar label; by default ``long_name (units)``.
     x, y : str
@@ -156,6 +157,7 @@ def plot_map(da: xr.DataArray, ax=None, title: str | None = None, cbar_label: st
                      "orientation": "horizontal", "pad": 0.08},
         **kwargs,
     )
-    if title is not None:
-        ax.set_title(title)
+    # xarray titles a selected field with its leftover coordinates ("time = 2009-12-16T12:00:00"):
+    # use the given title, or none
+    ax.set_title(title if title is not None else "")
     return mesh
