@@ -38,8 +38,8 @@ def windows(truth: xr.Dataset) -> dict:
 
 @pytest.fixture(scope="module")
 def regions() -> dict[str, tuple[xr.Dataset, xr.Dataset]]:
-    """Data and truth of every region, seed 0, generated in memory."""
-    return {region: no2.generate(region, seed=0) for region in no2.REGIONS}
+    """Data and truth of every region, the course's seed, generated in memory."""
+    return {region: no2.generate(region, seed=no2.DEFAULT_SEED) for region in no2.REGIONS}
 
 
 @pytest.fixture(scope="module")
@@ -54,16 +54,16 @@ def test_each_citys_lockdown_drop_is_recovered_within_tolerance(regions, region)
     error = changes.change_pct - truth.true_change_pct
     assert (abs(error) <= TOLERANCE_PP).all(), (
         f"{region}: estimated minus injected change (percentage points): {error.to_series().round(1).to_dict()}")
-    assert (changes.change_pct < -20).all(), "every named city shows a clear drop"
+    assert (changes.change_pct < -10).all(), "every named city shows a clear drop"
     assert (changes.ci_low_pct < changes.change_pct).all() and (changes.change_pct < changes.ci_high_pct).all()
 
 
 def test_over_many_weathers_the_method_is_unbiased_and_its_interval_honest(regions):
     """4 weathers x 11 cities: no bias, typical error under 10 points, the 95 % interval holds the truth in >= 80 %."""
     errors, covered = [], []
-    for seed in range(4):
+    for seed in range(no2.DEFAULT_SEED, no2.DEFAULT_SEED + 4):
         for region in no2.REGIONS:
-            data, truth = regions[region] if seed == 0 else no2.generate(region, seed=seed)
+            data, truth = regions[region] if seed == no2.DEFAULT_SEED else no2.generate(region, seed=seed)
             changes = pollution.city_changes(pollution.quality_filter(data), windows(truth))
             errors += list((changes.change_pct - truth.true_change_pct).values)
             covered += list(((truth.true_change_pct >= changes.ci_low_pct)
@@ -74,23 +74,48 @@ def test_over_many_weathers_the_method_is_unbiased_and_its_interval_honest(regio
     assert np.mean(covered) >= COVERAGE, f"the interval holds the truth in only {np.mean(covered):.0%} of cases"
 
 
-def test_the_injected_drops_are_the_published_ones(regions):
+def test_the_truth_is_the_literature_emission_cut_and_the_column_change_it_causes(regions):
+    """The generator injects NOx emission cuts from the literature (no solved, unphysical cuts);
+    the truth is the column change that cut alone causes; the published observed changes (weather
+    included) are kept beside it, each labelled with its kind."""
     for region, (_, truth) in regions.items():
         table = truth.to_dataframe()
-        uncapped = table.emission_cut_pct < 98.9
-        np.testing.assert_allclose(table.true_change_pct[uncapped], table.published_change_pct[uncapped], atol=0.1)
-        # where even a 99 % emission cut cannot reach the published drop (background NO2), within 3 pp
-        np.testing.assert_allclose(table.true_change_pct, table.published_change_pct, atol=3.0)
+        lit = no2.LOCKDOWNS.set_index("city").loc[table.index]
+        np.testing.assert_allclose(table.emission_cut_pct, lit.emission_cut_pct, atol=0.01)
+        assert (table.emission_cut_pct <= 75).all(), "no city cut NOx by more than about three quarters"
+        assert (table.true_change_pct < 0).all()
         assert (table.emission_cut_pct > table.true_change_pct.abs()).all(), \
-            "the column falls less than the emissions: the background stays"
-    assert set(regions["europe"][1].city.values) == {"Paris", "Madrid", "Milan", "Rome"}
+            "the column falls less than the emissions: the background and the ramp stay"
+        assert (table.emission_cut_source.str.len() > 0).all() and (table.source.str.len() > 0).all()
+    europe = regions["europe"][1].to_dataframe()
+    assert set(europe.index) == {"Paris", "Madrid", "Milan", "Rome"}
+    assert (europe.emission_cut_pct == 33).all() and europe.emission_cut_source.str.contains("Guevara").all()
+    assert (europe.emission_cut_kind.str.contains("European average")).all()
+    china = regions["east_asia"][1].to_dataframe()
+    assert china.loc["Beijing", "published_kind"] == china.loc["Shanghai", "published_kind"] == \
+        "average over Chinese cities"
+    assert china.loc["Wuhan", "published_kind"] == "city value"
+    india = regions["south_asia"][1].to_dataframe()
+    assert india.loc["Delhi", "emission_cut_pct"] == 72 and "city value" in india.loc["Delhi", "emission_cut_kind"]
+    assert india.loc[["Mumbai", "Bengaluru", "Ahmedabad"], "emission_cut_kind"].str.startswith("assumed").all()
+    # the observed changes include the weather of 2020: they are not the lockdown-only truth
+    assert (europe.published_change_pct < europe.true_change_pct).all()
+
+
+def test_the_daily_weather_factor_is_the_nox_lifetime_not_a_mixing_height():
+    import inspect
+    source = inspect.getsource(no2)
+    assert "mixing" not in source.replace("Mixing height changes", "")
+    weather = no2._weather("europe", pd.date_range("2019-01-01", periods=50), np.random.default_rng(0))
+    assert set(weather) == {"speed", "direction", "lifetime"}
+    assert 0.8 < weather["lifetime"].mean() < 1.2
 
 
 def test_a_seed_gives_identical_data_and_another_seed_different_weather(europe):
-    again, truth = no2.generate("europe", seed=0)
+    again, truth = no2.generate("europe", seed=no2.DEFAULT_SEED)
     xr.testing.assert_identical(again, europe[0])
     xr.testing.assert_identical(truth, europe[1])
-    other, _ = no2.generate("europe", seed=1)
+    other, _ = no2.generate("europe", seed=no2.DEFAULT_SEED + 1)
     assert not np.array_equal(other[no2.VARIABLE].values, europe[0][no2.VARIABLE].values)
 
 
@@ -129,7 +154,7 @@ def test_the_change_map_is_negative_over_cities_and_near_zero_far_from_them(euro
     diff = pollution.change_map(pollution.quality_filter(europe[0]), "2020-03-13", "2020-04-13")
     assert diff.attrs["units"] == "mol m-2"
     paris = diff.where(pollution.city_mask(diff, "Paris")).mean()
-    assert float(paris) < -2e-5
+    assert float(paris) < -1e-5          # a third of the emissions cut: about -20 µmol m-2
     remote = diff.sel(latitude=slice(43.5, 45), longitude=slice(-2, 0)).mean()
     assert abs(float(remote)) < 5e-6
 
