@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _machine_strings() -> list[str]:
-    strings = {str(ROOT), str(Path(sys.prefix)), "site-packages", "/work/"}
+    strings = {str(ROOT), str(Path(sys.prefix)), "/site-packages/", "/work/"}   # paths, not the venv flag
     home = str(Path.home())
     if home not in ("/", "/root"):
         strings.add(home + "/")
