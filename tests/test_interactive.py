@@ -181,8 +181,15 @@ def test_the_map_draws_and_the_slider_steps_through_time_offline(site_url: str, 
         after = page.evaluate(BOKEH_STATE)
         assert after["slider"] == 6, f"the slider did not move: {after}"
         assert after["title"].endswith(", 2014-07"), f"the map title did not follow the slider: {after}"
-        shown = page.evaluate("""() => [...document.querySelectorAll('*')].filter(e => e.shadowRoot)
-            .map(e => e.shadowRoot.textContent).join(' ')""")
+        shown = page.evaluate("""() => {
+            const texts = [];
+            const walk = root => root.querySelectorAll('*').forEach(e => {
+                if (e.shadowRoot) walk(e.shadowRoot);
+                if (e.tagName !== 'STYLE' && e.childElementCount === 0 && e.textContent) texts.push(e.textContent);
+            });
+            walk(document);
+            return texts.join(' ');
+        }""")
         assert "2014-07" in shown, "the slider does not show the month it is on"
         figure.screenshot(path=str(artifacts_dir / "lesson5-interactive-after.png"))
         assert figure.screenshot() != pixels_before, "moving the slider did not change what is drawn"
