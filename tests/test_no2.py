@@ -1,5 +1,11 @@
 """NO2 and the lockdowns: the synthetic Sentinel-5P data are realistic, and the analysis recovers the truth.
 
+* The truth is the column change caused by a NOx emission cut taken from the
+  literature (per city, with its source and kind: city value, regional
+  average, or assumed); the observed changes published from TROPOMI, which
+  include the weather, are stored beside it and labelled with their kind
+  (Beijing's and Shanghai's -40 % is Bauwens et al.'s average over Chinese cities).
+
 * Comparing a lockdown window with the same dates of 2019, on quality-
   filtered data (``qa_value >= 0.75``) over 40 km around each city, finds
   the drop the generator injected within 20 percentage points for every
