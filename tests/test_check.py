@@ -1,0 +1,153 @@
+"""Every exercise checker accepts the lesson's own solution and names realistic mistakes.
+
+For each checker in ``eolab.check``: the answer computed the way the lesson's
+solution computes it is "right"; at least two typical wrong answers are
+rejected, each with a message naming that mistake; and the checker shows the
+solution only when asked (``show_solution=True``).
+"""
+
+from __future__ import annotations
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")
+
+from eolab import anomalies, archive, datasets, maps, pollution  # noqa: E402
+from eolab.check import Feedback, lesson1, lesson2a  # noqa: E402
+
+
+def assert_right(feedback: Feedback):
+    assert isinstance(feedback, Feedback)
+    assert feedback.correct and str(feedback).startswith("✔ Right"), str(feedback)
+    assert feedback.solution is None, "the solution was shown without show_solution=True"
+
+
+def assert_names(feedback: Feedback, mistake: str, words: str):
+    assert not feedback.correct, f"a wrong answer ({mistake}) was accepted: {feedback}"
+    assert feedback.mistake == mistake, f"expected the mistake {mistake!r}, got {feedback.mistake!r}: {feedback}"
+    assert words.lower() in feedback.message.lower(), f"the message does not say {words!r}: {feedback.message}"
+
+
+# --------------------------------------------------------------------------- Lesson 1
+
+@pytest.fixture(scope="module")
+def sst():
+    return datasets.load("ostia_sst")["sst"]
+
+
+def test_lesson1_exercise1_la_nina_span(sst):
+    profile = sst.sel(lon=slice(120, 290), time="2007-12").squeeze().mean("lat")
+    cold = profile["lon"].where(profile < 26, drop=True)
+    warm = profile["lon"].where(profile > 26, drop=True)
+    west, east = float(cold.min()), float(cold.max())
+    assert_right(lesson1.exercise1(west, east))
+    assert_names(lesson1.exercise1(west - 360, east - 360), "longitude convention", "°E")
+    assert_names(lesson1.exercise1(float(warm.min()), float(warm.max())), "comparison reversed", "warmer")
+    assert_names(lesson1.exercise1(east, west), "swapped", "swapped")
+    assert lesson1.exercise1(west, east, show_solution=True).solution
+
+
+def test_lesson1_exercise2_nino_peak(sst):
+    n = anomalies.nino34_index(sst)
+    peak, low = str(n.idxmax().values)[:7], str(n.idxmin().values)[:7]
+    el, la = int((n > 0.5).sum()), int((n < -0.5).sum())
+    assert_right(lesson1.exercise2(peak, low, el, la))
+    assert_names(lesson1.exercise2(peak, low, la, el), "swapped counts", "swapped")
+    box_peak = str(anomalies.nino34_sst(sst).idxmax().values)[:7]
+    assert_names(lesson1.exercise2(box_peak, low, el, la), "SST not anomaly", "anomaly")
+    assert_names(lesson1.exercise2(peak, low, int((n >= 0).sum()), int((n < 0).sum())), "threshold", "0.5")
+
+
+def test_lesson1_exercise3_kelvin_and_the_wrong_mean():
+    daily = archive.find_files(archive.sample_archive(), table="day", variable="ta")
+    nor = archive.open_files(daily[daily["model"] == "NorESM2-LM"])["ta"].sel(plev=85000.0)
+    coldest_k = float(nor.mean(("lat", "lon")).min())
+    assert_right(lesson1.exercise3(coldest_k - 273.15))
+    assert_names(lesson1.exercise3(coldest_k), "kelvin", "kelvin")
+    assert_names(lesson1.exercise3(float(nor.min()) - 273.15), "coldest grid point not mean", "average")
+    assert_names(lesson1.exercise3(float(nor.mean("time").min()) - 273.15), "mean over the wrong dimension",
+                 "time")
+
+
+@pytest.mark.parametrize("options, mistake, words", [
+    (dict(cmap="cmo.thermal", robust=True, center=False), None, ""),
+    (dict(cmap="cmo.thermal", robust=True), "symmetric limits", "center=False"),
+    (dict(cmap="viridis", robust=True, center=False), "colour map", "cmo.thermal"),
+    (dict(cmap="cmo.thermal", center=False), "not robust", "robust=True"),
+])
+def test_lesson1_exercise4_nemo_map(options, mistake, words):
+    import matplotlib.pyplot as plt
+
+    tos = datasets.load("nemo_tos")["tos"].isel(time=0)
+    ax = maps.map_axes(projection="robinson", central_longitude=180, figsize=(6, 3))
+    maps.plot_map(tos, ax=ax, title="test", **options)
+    feedback = lesson1.exercise4(ax)
+    plt.close("all")
+    if mistake is None:
+        assert_right(feedback)
+    else:
+        assert_names(feedback, mistake, words)
+
+
+# --------------------------------------------------------------------------- Lesson 2a
+
+WINDOW = ("2020-03-13", "2020-04-13")
+
+
+@pytest.fixture(scope="module")
+def europe():
+    ds = datasets.load("s5p_no2_cities", region="europe")
+    paris = pollution.city_series(pollution.quality_filter(ds, min_qa=0.75), "Paris", radius_km=40)
+    everything = pollution.city_series(ds[pollution.NO2], "Paris")
+    return paris, everything
+
+
+def test_lesson2a_exercise1_weekdays(europe):
+    paris, everything = europe
+    assert_right(lesson2a.exercise1(pollution.lockdown_change(paris, *WINDOW, weekdays_only=True)))
+    assert_names(lesson2a.exercise1(pollution.lockdown_change(paris, *WINDOW)), "weekends kept", "weekdays_only")
+    assert_names(lesson2a.exercise1(pollution.lockdown_change(everything, *WINDOW, weekdays_only=True)),
+                 "cloudy pixels kept", "cloudy pixels kept")
+    assert lesson2a.exercise1(3.0).mistake == "unknown" and "compared" in lesson2a.exercise1(3.0).message
+
+
+def test_lesson2a_exercise2_before_after(europe):
+    paris, _ = europe
+
+    def change(year, flip=False):
+        before = float(paris.sel(time=slice(f"{year}-02-14", f"{year}-03-12")).mean())
+        after = float(paris.sel(time=slice(f"{year}-03-13", f"{year}-04-13")).mean())
+        return 100 * ((before / after if flip else after / before) - 1)
+
+    assert_right(lesson2a.exercise2(change(2020), change(2019)))
+    assert_names(lesson2a.exercise2(change(2020, True), change(2019, True)), "divided the wrong way", "after / before")
+    assert_names(lesson2a.exercise2(change(2019), change(2020)), "swapped years", "other year")
+    assert_names(lesson2a.exercise2(change(2020) / 100, change(2019) / 100), "fraction not percent", "fraction")
+
+
+def test_lesson2a_exercise3_no_filter(europe):
+    paris, everything = europe
+    assert_right(lesson2a.exercise3(everything.sel(time="2019").mean()))
+    assert_right(lesson2a.exercise3(everything))                          # the series itself
+    assert_right(lesson2a.exercise3(float(everything.sel(time="2019").mean()) * 1e6))   # in µmol m-2
+    assert_names(lesson2a.exercise3(paris.sel(time="2019").mean()), "quality filter applied", "filtered")
+    assert_names(lesson2a.exercise3(everything.mean()), "whole record not 2019", "2019")
+
+
+def test_lesson2a_exercise4_delhi():
+    raw = datasets.load("s5p_no2_cities", region="south_asia")
+    delhi = pollution.city_series(pollution.quality_filter(raw), "Delhi")
+    right = pollution.lockdown_change(delhi, "2020-03-25", "2020-05-03")
+    assert_right(lesson2a.exercise4(right))
+    assert_names(lesson2a.exercise4(pollution.lockdown_change(delhi, *WINDOW)), "European window", "25 March")
+    unfiltered = pollution.city_series(raw[pollution.NO2], "Delhi")
+    assert_names(lesson2a.exercise4(pollution.lockdown_change(unfiltered, "2020-03-25", "2020-05-03")),
+                 "cloudy pixels kept", "cloudy pixels kept")
+    shown = lesson2a.exercise4(right, show_solution=True)
+    assert shown.correct and "%" in shown.solution
+
+
+def test_a_checker_says_what_it_needs_for_a_bad_answer():
+    with pytest.raises(TypeError, match="single number"):
+        lesson2a.exercise4([1.0, 2.0])
