@@ -14,7 +14,7 @@ import pytest
 matplotlib.use("Agg")
 
 from eolab import anomalies, archive, datasets, maps, pollution  # noqa: E402
-from eolab.check import Feedback, lesson1, lesson2a  # noqa: E402
+from eolab.check import Feedback, lesson1, lesson2a, lesson2b  # noqa: E402
 
 
 def assert_right(feedback: Feedback):
@@ -153,6 +153,63 @@ def test_a_checker_says_what_it_needs_for_a_bad_answer():
         lesson2a.exercise4([1.0, 2.0])
 
 
+# --------------------------------------------------------------------------- Lesson 2b
+
+@pytest.fixture(scope="module")
+def kenya_data():
+    return lesson2b._data()
+
+
+def test_lesson2b_exercise1_protected_shares(kenya_data):
+    import geopandas as gpd
+
+    from eolab import regions
+
+    paths, agb, _, stats = kenya_data
+    pa = regions.zonal_stats(agb, gpd.read_file(paths["protected_areas"]).to_crs(agb.rio.crs), by="NAME")
+    k = stats.sel(region="Kenya")
+    forests = pa.sel(region=pa.region.str.contains("Forest|Kenya")).sum("region")
+    b, land = 100 * float(forests.total / k.total), 100 * float(forests.area_km2 / k.area_km2)
+    assert_right(lesson2b.exercise1(b, land))
+    assert_names(lesson2b.exercise1(land, b), "swapped", "swapped")
+    assert_names(lesson2b.exercise1(100 * float(pa.sum("region").total / k.total), land), "all three areas",
+                 "two forest areas")
+    assert_names(lesson2b.exercise1(b / 100, land / 100), "fraction not percent", "fractions")
+
+
+def test_lesson2b_exercise2_bounds_without_reprojection(kenya_data):
+    import geopandas as gpd
+
+    paths, agb, _, _ = kenya_data
+    raw = gpd.read_file(paths["protected_areas"])
+    assert_right(lesson2b.exercise2(raw.total_bounds))
+    assert_names(lesson2b.exercise2(raw.to_crs(agb.rio.crs).total_bounds), "already reprojected", "to_crs")
+    assert_names(lesson2b.exercise2(agb.rio.bounds()), "raster bounds", "raster")
+
+
+def test_lesson2b_exercise3_equal_area(kenya_data):
+    from eolab import regions
+
+    _, agb, kenya, stats = kenya_data
+    ea = float(regions.zonal_stats(agb.rio.reproject("EPSG:6933"), kenya.to_crs("EPSG:6933"),
+                                   by="NAME").total.sel(region="Kenya"))
+    ll = float(stats.total.sel(region="Kenya"))
+    assert_right(lesson2b.exercise3(100 * (ea / ll - 1)))
+    assert_names(lesson2b.exercise3(100 * (ll / ea - 1)), "divided the wrong way", "divided")
+    assert_names(lesson2b.exercise3(ea / ll - 1), "fraction not percent", "fraction")
+
+
+def test_lesson2b_exercise4_carbon_fraction(kenya_data):
+    from eolab import regions
+
+    total = kenya_data[3].sel(region="Kenya").total
+    right = float(regions.carbon_stock(total, 0.5)) / 1e6
+    assert_right(lesson2b.exercise4(right))
+    assert_names(lesson2b.exercise4(float(regions.carbon_stock(total, 0.47)) / 1e6), "fraction 0.47", "0.5")
+    assert_names(lesson2b.exercise4(right * 44 / 12), "CO2 not carbon", "CO₂")
+    assert_names(lesson2b.exercise4(right * 1e6), "Mg not Tg", "Mg")
+
+
 # --------------------------------------------------------------------------- every exercise has one
 
 import importlib  # noqa: E402
@@ -162,7 +219,7 @@ from test_lesson_structure import LESSONS, directives  # noqa: E402
 
 # Lessons whose checkers are not written yet (issue 18): listed, so the gap is
 # visible and the test starts to fail (strict xfail) the day they are added.
-NOT_YET = {"lesson2-biomass-shapefiles", "lesson3-data-cube", "lesson4-pixel-access", "lesson5-dask",
+NOT_YET = {"lesson3-data-cube", "lesson4-pixel-access", "lesson5-dask",
            "lesson6-teaching"}
 
 
