@@ -14,7 +14,7 @@ import pytest
 matplotlib.use("Agg")
 
 from eolab import anomalies, archive, datasets, maps, pollution  # noqa: E402
-from eolab.check import Feedback, lesson1, lesson2a, lesson2b  # noqa: E402
+from eolab.check import Feedback, lesson1, lesson2a, lesson2b, lesson3  # noqa: E402
 
 
 def assert_right(feedback: Feedback):
@@ -210,6 +210,66 @@ def test_lesson2b_exercise4_carbon_fraction(kenya_data):
     assert_names(lesson2b.exercise4(right * 1e6), "Mg not Tg", "Mg")
 
 
+# --------------------------------------------------------------------------- Lesson 3
+
+@pytest.fixture(scope="module")
+def cube_data():
+    return lesson3._data()
+
+
+def test_lesson3_exercise1_clearest_month(cube_data):
+    stats = cube_data[2]
+    by_month = stats["clear_pct"].groupby(stats.index.month).mean()
+    assert_right(lesson3.exercise1(by_month.idxmax(), by_month.idxmin()))
+    assert_right(lesson3.exercise1(lesson3.MONTHS[by_month.idxmax() - 1], int(by_month.idxmin())))
+    assert_names(lesson3.exercise1(by_month.idxmin(), by_month.idxmax()), "swapped", "swapped")
+    by_cloud = stats["cloud_pct"].groupby(stats.index.month).mean()
+    if (by_cloud.idxmin(), by_cloud.idxmax()) != (by_month.idxmax(), by_month.idxmin()):
+        assert_names(lesson3.exercise1(by_cloud.idxmin(), by_cloud.idxmax()), "cloud not clear", "cloud_pct")
+    with pytest.raises(ValueError, match="1-12"):
+        lesson3.exercise1(13, 1)
+
+
+def test_lesson3_exercise2_cloud_mask(cube_data):
+    from eolab import clouds, water
+
+    _, reservoir, _, sr, _ = cube_data
+    day = sr.sel(time="2017-03-01")
+    no_mask, masked = (float(water.water_area_km2(water.classify_water(day, exclude=e), aoi=reservoir).squeeze())
+                       for e in ((), clouds.NOT_CLEAR))
+    assert_right(lesson3.exercise2(no_mask, masked))
+    assert_names(lesson3.exercise2(masked, no_mask), "swapped", "swapped")
+    assert_names(lesson3.exercise2(masked, masked), "same mask twice", "exclude=()")
+    assert_names(lesson3.exercise2(no_mask * 1e6, masked * 1e6), "m2 not km2", "m²")
+
+
+def test_lesson3_exercise3_threshold(cube_data):
+    from eolab import water
+
+    _, reservoir, _, sr, true_area = cube_data
+    seen = water.observed_fraction(water.classify_water(sr), aoi=reservoir).compute()
+    times = seen.time.where(seen >= 0.99, drop=True)
+
+    def errors(threshold):
+        est = water.water_area_km2(water.classify_water(sr.sel(time=times), threshold=threshold),
+                                   aoi=reservoir).compute()
+        err = 100 * (est / true_area.sel(time=times) - 1)
+        return float(err.min()), float(err.max())
+
+    right = errors(-0.1)
+    assert_right(lesson3.exercise3(*right))
+    assert_names(lesson3.exercise3(*errors(0.0)), "default threshold", "threshold=-0.1")
+    assert_names(lesson3.exercise3(*errors(-0.5)), "threshold -0.5", "−0.5")
+    assert_names(lesson3.exercise3(right[0] / 100, right[1] / 100), "fraction not percent", "fractions")
+
+
+def test_lesson3_exercise4_area_in_degrees():
+    assert_right(lesson3.exercise4(ValueError("the data's CRS EPSG:4326 has units of 'degree'; area needs a "
+                                              "projected CRS in metres")))
+    assert_names(lesson3.exercise4(12.3), "area in degrees", "degrees")
+    assert_names(lesson3.exercise4(ValueError("bands missing: qa_pixel")), "qa band missing", "qa_pixel")
+
+
 # --------------------------------------------------------------------------- every exercise has one
 
 import importlib  # noqa: E402
@@ -219,7 +279,7 @@ from test_lesson_structure import LESSONS, directives  # noqa: E402
 
 # Lessons whose checkers are not written yet (issue 18): listed, so the gap is
 # visible and the test starts to fail (strict xfail) the day they are added.
-NOT_YET = {"lesson3-data-cube", "lesson4-pixel-access", "lesson5-dask",
+NOT_YET = {"lesson4-pixel-access", "lesson5-dask",
            "lesson6-teaching"}
 
 
