@@ -14,7 +14,8 @@ import pytest
 matplotlib.use("Agg")
 
 from eolab import anomalies, archive, datasets, maps, pollution  # noqa: E402
-from eolab.check import Feedback, lesson1, lesson2a, lesson2b, lesson3  # noqa: E402
+from eolab import cube as cube_module  # noqa: E402
+from eolab.check import Feedback, lesson1, lesson2a, lesson2b, lesson3, lesson4  # noqa: E402
 
 
 def assert_right(feedback: Feedback):
@@ -270,6 +271,55 @@ def test_lesson3_exercise4_area_in_degrees():
     assert_names(lesson3.exercise4(ValueError("bands missing: qa_pixel")), "qa band missing", "qa_pixel")
 
 
+# --------------------------------------------------------------------------- Lesson 4
+
+def test_lesson4_exercise1_another_pixel():
+    ds = lesson4._store()
+    west = cube_module.point_series(ds, lat=50.4, lon=7.1).compute()
+    assert_right(lesson4.exercise1(west))
+    assert_names(lesson4.exercise1(cube_module.point_series(ds, lat=52.6, lon=12.4)), "Brandenburg pixel", "52.6")
+    assert_names(lesson4.exercise1(100 * float(west.mean())), "percent not m3/m3", "percent")
+
+
+def test_lesson4_exercise2_bad_requests():
+    import xarray as xr
+
+    from eolab.synthetic import soil_moisture
+
+    local = xr.open_zarr(soil_moisture.build_store() / "sm_space.zarr")
+    errors = []
+    for request in [dict(lat=60, lon=10), dict(lat=52.6, lon=12.4, variable="soil_moisture"),
+                    dict(lat=52.6, lon=12.4, time=("2019-01-01", "2018-01-01"))]:
+        with pytest.raises((KeyError, ValueError)) as caught:
+            cube_module.point_series(local, **request)
+        errors.append(caught.value)
+    assert_right(lesson4.exercise2(errors))
+    assert_names(lesson4.exercise2(errors[::-1]), "order", "order")
+    answered = cube_module.point_series(local, lat=52.6, lon=12.4)
+    assert_names(lesson4.exercise2([errors[0], answered, errors[2]]), "answered the impossible", "refuse")
+
+
+def test_lesson4_exercise3_driest_year():
+    a = lesson4._aoi_anomaly()
+    season = a.where(a["time"].dt.month.isin(range(4, 11)), drop=True).groupby("time.year").mean() \
+        .to_series().sort_values()
+    whole = a.groupby("time.year").mean().to_series().sort_values()
+    gap = season.iloc[1] - season.iloc[0]
+    assert_right(lesson4.exercise3(season.index[0], gap))
+    assert_names(lesson4.exercise3(season.index[-1], gap), "wettest not driest", "wettest")
+    assert_names(lesson4.exercise3(season.index[0], whole.iloc[1] - whole.iloc[0]), "whole year not growing season",
+                 "April to October")
+    assert_names(lesson4.exercise3(season.index[0], -gap), "sign", "positive")
+
+
+def test_lesson4_exercise4_land_cover():
+    assert_right(lesson4.exercise4("grassland"))
+    assert_names(lesson4.exercise4("wheat"), "harvest not drought", "harvested")
+    assert_names(lesson4.exercise4("maize"), "second not first", "lost more")
+    with pytest.raises(ValueError, match="not one of"):
+        lesson4.exercise4("rice")
+
+
 # --------------------------------------------------------------------------- every exercise has one
 
 import importlib  # noqa: E402
@@ -279,7 +329,7 @@ from test_lesson_structure import LESSONS, directives  # noqa: E402
 
 # Lessons whose checkers are not written yet (issue 18): listed, so the gap is
 # visible and the test starts to fail (strict xfail) the day they are added.
-NOT_YET = {"lesson4-pixel-access", "lesson5-dask",
+NOT_YET = {"lesson5-dask",
            "lesson6-teaching"}
 
 
