@@ -16,7 +16,7 @@ matplotlib.use("Agg")
 
 from eolab import anomalies, archive, datasets, maps, pollution  # noqa: E402
 from eolab import cube as cube_module  # noqa: E402
-from eolab.check import Feedback, lesson1, lesson2a, lesson2b, lesson3, lesson4, lesson5  # noqa: E402
+from eolab.check import Feedback, lesson1, lesson2a, lesson2b, lesson3, lesson4, lesson5, lesson6  # noqa: E402
 
 
 def assert_right(feedback: Feedback):
@@ -356,6 +356,55 @@ def test_lesson5_exercise3_warming_hole():
     assert_names(lesson5.exercise3(box, float(trend.mean())), "global mean not box", "global")
 
 
+# --------------------------------------------------------------------------- Lesson 6
+
+@pytest.fixture(scope="module")
+def lesson6_objects():
+    """The lesson's own `platforms`, `edited_notebook`, `run_all_fresh` and `timetable`, from its code cells."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "book" / "lesson6-teaching.md").read_text(encoding="utf-8")
+    namespace: dict = {}
+    for marker in ("platforms = pd.DataFrame(", "edited_notebook = [", "def run_all_fresh", "def timetable"):
+        at = text.index(marker)
+        start = text.index("\n", text.rfind("```{code-cell}", 0, at)) + 1
+        code = text[start:text.index("\n```\n", at)]
+        exec("\n".join(line for line in code.splitlines() if not line.startswith(":")), namespace)
+    return namespace
+
+
+def test_lesson6_exercise1_platform(lesson6_objects):
+    p = lesson6_objects["platforms"]
+    assert_right(lesson6.exercise1(p.loc[p["offline"] & ~p["account"]], p))
+    assert_names(lesson6.exercise1(p.loc[p["offline"] | ~p["account"]], p), "or instead of and", "&")
+    assert_names(lesson6.exercise1(p.loc[p["offline"] & p["account"]], p), "negation forgotten", "`~`")
+
+
+def test_lesson6_exercise2_restart(lesson6_objects):
+    cells, run = lesson6_objects["edited_notebook"], lesson6_objects["run_all_fresh"]
+    assert_right(lesson6.exercise2([cells[i] for i in (0, 2, 1, 3)], run))
+    assert_names(lesson6.exercise2(cells, run), "out of order", "order it ran")
+    assert_names(lesson6.exercise2([cells[i] for i in (2, 0, 1, 3)], run), "used before defined", "before")
+
+
+def test_lesson6_exercise3_your_region(sst):
+    box = anomalies.box_mean(sst, lat=(-5, 4.4), lon=(45, 60))
+    warmest = str(box.idxmax("time").dt.strftime("%B %Y").item())
+    assert_right(lesson6.exercise3(warmest, (-5, 4.4), (45, 60)))
+    assert_names(lesson6.exercise3(str(box.idxmin("time").values)[:7], (-5, 4.4), (45, 60)),
+                 "coldest not warmest", "coldest")
+
+
+def test_lesson6_exercise4_half_day(lesson6_objects):
+    timetable = lesson6_objects["timetable"]
+    sessions = [("Welcome and set-up check", 20), ("Your first map", 10), ("Lesson 1", 80), ("Break", 15),
+                ("Lesson 6", 55)]
+    assert_right(lesson6.exercise4(timetable(sessions)))
+    assert_names(lesson6.exercise4(timetable([s for s in sessions if s[0] != "Break"])), "no break", "break")
+    assert_names(lesson6.exercise4(timetable(sessions[:2] + [("Lesson 1", 50)] + sessions[3:])),
+                 "teaching time only", "teaching time only")
+
+
 # --------------------------------------------------------------------------- every exercise has one
 
 import importlib  # noqa: E402
@@ -365,7 +414,7 @@ from test_lesson_structure import LESSONS, directives  # noqa: E402
 
 # Lessons whose checkers are not written yet (issue 18): listed, so the gap is
 # visible and the test starts to fail (strict xfail) the day they are added.
-NOT_YET = {"lesson6-teaching"}
+NOT_YET: set[str] = set()
 
 
 @pytest.mark.parametrize("lesson", [pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="no checkers yet"))

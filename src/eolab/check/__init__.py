@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-__all__ = ["Feedback", "lesson1", "lesson2a", "lesson2b", "lesson3", "lesson4", "lesson5"]
+__all__ = ["Feedback", "lesson1", "lesson2a", "lesson2b", "lesson3", "lesson4", "lesson5", "lesson6"]
 
 
 @dataclass
