@@ -155,3 +155,29 @@ def test_the_quiz_script_stays_small(repo_root: Path):
     assert sum(sizes.values()) < 8_000, f"quiz assets grew to {sizes} bytes"
     assert not re.search(r"https?://|import\s", (repo_root / "book" / "_static" / "quiz.js").read_text()), \
         "quiz.js must load nothing from outside"
+
+
+@pytest.mark.build
+@pytest.mark.browser
+def test_print_shows_questions_to_learners_and_answers_to_instructors(site_dir: Path, site_url: str, browser,
+                                                                     artifacts_dir: Path):
+    """Learner handout: questions (and a line for numbers), no answers. Instructor edition
+    (``html.eonb-instructor``, every ``<details>`` opened, as tools/pdf_handouts.py does): answers and why."""
+    rel = PAGES[0]
+    _built(site_dir, rel)
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(site_url + rel, wait_until="load")
+    page.emulate_media(media="print")
+    quiz = page.locator(".eonb-quiz")
+    assert quiz.locator("legend").first.is_visible()
+    assert not quiz.locator("button.eonb-q-check").first.is_visible(), "a Check button is printed"
+    assert not quiz.locator("details.eonb-answer").first.is_visible(), "the learner handout prints the answers"
+    numeric = quiz.locator(".eonb-q[data-kind=numeric] .eonb-q-numeric")
+    if numeric.count():
+        assert numeric.first.is_visible(), "the learner handout has no line for a numeric answer"
+    page.evaluate("document.documentElement.classList.add('eonb-instructor');"
+                  "document.querySelectorAll('details').forEach(d => d.open = true)")
+    assert quiz.locator("details.eonb-answer .eonb-why").first.is_visible(), "the instructor edition has no answers"
+    page.pdf(path=str(artifacts_dir / "quiz-instructor-print.pdf"))
+    context.close()
