@@ -181,3 +181,17 @@ def test_print_shows_questions_to_learners_and_answers_to_instructors(site_dir: 
     assert quiz.locator("details.eonb-answer .eonb-why").first.is_visible(), "the instructor edition has no answers"
     page.pdf(path=str(artifacts_dir / "quiz-instructor-print.pdf"))
     context.close()
+
+
+@pytest.mark.build
+@pytest.mark.browser
+def test_the_quiz_works_from_the_offline_bundle_over_file_urls(site_dir: Path, browser):
+    """The offline bundle is opened from a USB stick (file://): no server, the quiz still answers."""
+    rel = PAGES[-1]
+    path = _built(site_dir, rel)
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(path.resolve().as_uri(), wait_until="load")
+    said = _answer(page, page.locator(".eonb-quiz .eonb-q").first, right=True)
+    context.close()
+    assert said.startswith("Right"), f"from file:// the quiz said {said!r}"
