@@ -198,10 +198,28 @@ def test_practice_notebook_runs_without_eolab(doc, practice_contents):
     nb = nbformat.read(out / practice.path, as_version=4)
     blocker = nbformat.v4.new_code_cell("import sys; sys.modules['eolab'] = None  # as in Pyodide")
     nb.cells.insert(0, blocker)
+    # The notebook's own "Check yourself" (tools/lite_checks.py): the expected answer is
+    # "Right", and at least two usual mistakes are each named by their own message.
+    nb.cells.append(nbformat.v4.new_code_cell("""\
+import contextlib, io
+said = io.StringIO()
+with contextlib.redirect_stdout(said):
+    right = check_answer(expected_answer())
+assert right is True and said.getvalue().startswith("Right"), said.getvalue()
+assert len(mistakes()) >= 2, "a check names at least two mistakes"
+for value, why in mistakes():
+    said = io.StringIO()
+    with contextlib.redirect_stdout(said):
+        verdict = check_answer(value)
+    assert verdict is False and why in said.getvalue(), (value, why, said.getvalue())
+print("checks ok")"""))
     NotebookClient(nb, kernel_name="python3", timeout=120,
                    resources={"metadata": {"path": str(out / lite_contents.PRACTICE_DIR)}}).execute()
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors, errors
+    printed = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+    assert "Replace ... with your answer" in printed, "the practice's check cell did not run"
+    assert "checks ok" in printed
 
 
 @pytest.mark.build

@@ -5,7 +5,8 @@ a ``# Title``; a *Data used* admonition saying what is real and what is
 SYNTHETIC, with licences; a ``**Time:** NN min teaching + NN min exercises.``
 line; a ``## Prerequisites`` table (Concept | Importance | Notes); a *Learning
 objectives* admonition; at least three ``{exercise}`` blocks, each with a
-hidden solution; a ``## Self-check`` with the answer in a dropdown; a *Key
+hidden solution; a ``## Self-check`` quiz (``{quiz}``, 4-8 questions, every
+option explained); a *Key
 points* admonition; ``## What's next`` and ``## Where the real data lives``.
 Every figure has alt text and a caption, colour maps are perceptually uniform
 and headings never skip a level.
@@ -258,8 +259,7 @@ def structure_problems(text: str) -> list[str]:
         problems.append("missing the '## Self-check' section")
     else:
         where["## Self-check"] = next(h[2] for h in heads if h[1] == "Self-check")
-        if "{dropdown}" not in check and not re.search(r":class:\s*dropdown", check):
-            problems.append("'## Self-check' needs its answer in a ':::{dropdown} Answer' block")
+        problems += quiz_problems(text)
         last_solution = max([b.line for b in blocks if b.name.startswith("solution")] or [0])
         if where["## Self-check"] < last_solution:
             problems.append("'## Self-check' must come after the exercises and their solutions")
@@ -284,6 +284,39 @@ def structure_problems(text: str) -> list[str]:
     for (a, line_a), (b, line_b) in zip(present, present[1:]):
         if line_b < line_a:
             problems.append(f"'{b}' (line {line_b}) must come after '{a}' (line {line_a})")
+    return problems
+
+
+def quiz_problems(text: str) -> list[str]:
+    """What the ``{quiz}`` of the Self-check lacks: 4-8 questions, each explained (_ext/eonb_quiz.py)."""
+    raw = text.splitlines()
+    start = next((i for i, line in enumerate(raw) if re.match(r"^##\s+Self-check\s*$", line)), None)
+    body = "\n".join(raw[start:]) if start is not None else ""
+    m = re.search(r"^```\{quiz\}\n(.*?)^```\s*$", body, re.S | re.M)
+    if not m:
+        return ["'## Self-check' needs a ```{quiz} block (4 to 8 questions with feedback, see the template)"]
+    try:
+        questions = yaml.safe_load(m.group(1))
+    except yaml.YAMLError as err:
+        return [f"the Self-check quiz is not valid YAML: {err}"]
+    if not isinstance(questions, list) or not 4 <= len(questions) <= 8:
+        return [f"the Self-check quiz needs 4 to 8 questions (found {len(questions) if isinstance(questions, list) else 0})"]
+    problems = []
+    for n, q in enumerate(questions, start=1):
+        if not isinstance(q, dict) or not q.get("question"):
+            problems.append(f"quiz question {n} has no 'question:' text")
+            continue
+        if "options" in q:
+            options = q["options"] or []
+            if sum(bool(o.get("right")) for o in options) != 1:
+                problems.append(f"quiz question {n} needs exactly one option with 'right: true'")
+            if any(not isinstance(o.get("why"), str) or not o["why"].strip() for o in options):
+                problems.append(f"quiz question {n}: every option needs a 'why:' (why it is right or wrong)")
+        elif "answer" in q:
+            if not isinstance(q.get("why"), str) or "units" not in q:
+                problems.append(f"quiz question {n} (numeric) needs 'units:' and 'why:'")
+        else:
+            problems.append(f"quiz question {n} needs 'options:' or 'answer:'")
     return problems
 
 
@@ -474,7 +507,9 @@ def test_template_is_not_part_of_the_site():
     ("no solution", r"```\{solution-start\} lNN-template-second\n(.*\n)*?```\{solution-end\}\n```\n"),
     ("hidden", r"(?<=\{solution-start\} lNN-template-first\n):class: dropdown\n"),
     ("## Self-check", r"## Self-check\n"),
-    ("Answer", r":::\{dropdown\} Answer\n"),
+    ("quiz", r"```\{quiz\}\n"),
+    ("exactly one option", r"(?<=TEMPLATE: the right answer\"\n)      right: true\n"),
+    ("every option needs a 'why:'", r"      why: \"TEMPLATE: why it is wrong.\"\n"),
     ("Key points", r":::\{admonition\} Key points\n"),
     ("What's next", r"## What's next\n"),
     ("Where the real data lives", r"## Where the real data lives\n"),

@@ -63,6 +63,8 @@ from pathlib import Path
 import nbformat
 import yaml
 
+import lite_checks  # noqa: E402  (tools/lite_checks.py: the practice notebooks' self-checks)
+
 ROOT = Path(__file__).resolve().parents[1]
 PRACTICE_TAG = "lite-practice"
 PRACTICE_DIR = "practice"
@@ -168,6 +170,17 @@ def _clean_cell(cell):
     return nbformat.v4.new_markdown_cell(cell.source, metadata=meta)
 
 
+def check_cells(docname: str) -> list:
+    """The "Check yourself" cells of a practice notebook (tools/lite_checks.py), pure Python."""
+    if docname not in lite_checks.CHECKS:
+        return []
+    task, check = lite_checks.CHECKS[docname]
+    intro = ("## Check yourself\n\nThe same feedback as the lesson's checkers, without `eolab`: "
+             "the cell below says *Right*, or names the likely mistake.")
+    return [nbformat.v4.new_markdown_cell(intro), nbformat.v4.new_code_cell(lite_checks.HELPER.rstrip()),
+            nbformat.v4.new_markdown_cell(task), nbformat.v4.new_code_cell(check)]
+
+
 def practice_notebook(practice: Practice, lesson_url: str) -> nbformat.NotebookNode:
     """The practice notebook: an introduction, the data, then the tagged cells."""
     intro = (f"# Practice: {practice.title}\n\n"
@@ -186,6 +199,7 @@ def practice_notebook(practice: Practice, lesson_url: str) -> nbformat.NotebookN
             lines.append(f'{var} = xr.open_dataset("data/{name}.nc", engine="scipy"){pick}')
         cells.append(nbformat.v4.new_code_cell("\n".join(lines)))
     cells += [_clean_cell(c) for c in practice.cells]
+    cells += check_cells(practice.docname)
     nb = nbformat.v4.new_notebook(cells=cells, metadata={
         "kernelspec": {"name": "python", "display_name": "Python (Pyodide)", "language": "python"},
         "language_info": {"name": "python"},
