@@ -25,6 +25,8 @@ import pandas as pd
 import rioxarray  # noqa: F401  (registers the .rio accessor on xarray objects)
 import xarray as xr
 
+from eolab import _validate
+
 IPCC_CARBON_FRACTION = 0.47
 """Carbon fraction of dry biomass (IPCC 2006 Guidelines, Vol. 4, Table 4.3, default for wood)."""
 AUTHALIC_RADIUS_M = 6371007.2
@@ -160,6 +162,8 @@ def pixel_area_ha(raster: xr.DataArray) -> xr.DataArray:
         out = xr.DataArray(area, dims="y", coords={"y": raster["y"]}).broadcast_like(raster["x"])
         out = out.transpose("y", "x")
     else:
+        _validate.check_area_crs(crs, float(raster["x"].values.mean()), float(raster["y"].values.mean()),
+                                 "the raster's coordinates")
         factor = crs.linear_units_factor[1] if hasattr(crs, "linear_units_factor") else 1.0
         out = xr.full_like(raster, abs(rx * ry) * factor ** 2 / 1e4, dtype="float64")
     out.attrs = {"units": "ha", "long_name": "pixel area"}
