@@ -1,7 +1,7 @@
 # EO Notebooks: the two commands are `make book` and `make test` (see README.md).
 # Every target that shares its name with a folder (book/, tests/, benchmarks/)
 # must be .PHONY, or make thinks it is "up to date" and does nothing.
-.PHONY: book test serve clean clean-all install vendor browser benchmark help notebooks pdf pdf-tools offline site-benchmark
+.PHONY: book test serve clean clean-all install vendor browser benchmark help notebooks pdf pdf-tools offline site-benchmark prepare
 
 PYTHON ?= python3
 VENV := .venv
@@ -11,12 +11,20 @@ BUILD := _build
 # No network during the build and the tests: every connection except to this
 # machine is refused and logged (tools/offline_guard/sitecustomize.py).
 OFFLINE := PYTHONPATH=$(CURDIR)/tools/offline_guard EOLAB_OFFLINE_LOG=$(CURDIR)/$(BUILD)/offline-guard.log
+# Two stages.  PREPARE (`make prepare`) is the only one with registry access: the venv
+# from PyPI, MathJax from npm, Chromium and poppler from Debian, and anything the tests
+# would otherwise download.  The BUILD and the TESTS then run with no network at all:
+# tools/netns_run puts them in a network namespace with only loopback (unshare -n),
+# falling back to the Python guard alone where no namespace can be made; it prints
+# which one ran (and writes it to $(BUILD)/offline-mode.txt).
+NONET := $(OFFLINE) EOLAB_OFFLINE_MODE_FILE=$(CURDIR)/$(BUILD)/offline-mode.txt $(CURDIR)/tools/netns_run
 MATHJAX := book/_static/vendor/mathjax/tex-chtml.js
 MATHJAX_VERSION := 3.2.2
 
 help:
 	@echo "make book    - install everything into .venv and build the site into $(BUILD)/html"
 	@echo "make test    - build (if needed) and run the whole test suite"
+	@echo "make prepare - everything that needs a package registry (venv, MathJax, Chromium)"
 	@echo "make serve   - preview the built site at http://127.0.0.1:8000"
 	@echo "make benchmark - print build and lesson timings"
 	@echo "make clean   - remove the built site (keeps the execution cache)"
@@ -44,9 +52,13 @@ $(MATHJAX):
 
 vendor: $(MATHJAX)
 
+# Everything that needs a package registry; the build and the tests need nothing more.
+# (Add here any download a test needs, e.g. wheels, into $(BUILD)/.)
+prepare: $(STAMP) $(MATHJAX) browser
+
 book: $(STAMP) $(MATHJAX)
 	mkdir -p $(BUILD) && rm -f $(BUILD)/offline-guard.log
-	$(OFFLINE) $(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
+	$(NONET) $(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
 	@test ! -s $(BUILD)/offline-guard.log || { echo "The build tried to reach the network:"; cat $(BUILD)/offline-guard.log; exit 1; }
 
 # Debian's chromium (browser tests, PDF handouts) and poppler-utils (pdfunite,
@@ -59,9 +71,9 @@ browser:
 pdf-tools: browser
 
 # The tests read the built site, its PDF handouts included.
-test: book browser
-	$(OFFLINE) $(BIN)/python tools/pdf_handouts.py --site $(BUILD)/html
-	$(OFFLINE) $(BIN)/python -m pytest
+test: prepare book
+	$(NONET) $(BIN)/python tools/pdf_handouts.py --site $(BUILD)/html
+	$(NONET) $(BIN)/python -m pytest
 
 serve:
 	@echo "Serving $(BUILD)/html at http://127.0.0.1:8000 (Ctrl-C to stop)"
@@ -87,7 +99,7 @@ notebooks: $(STAMP)
 
 # One A4 handout per page plus the whole course, printed by Chromium from the built site.
 pdf: book browser
-	$(OFFLINE) $(BIN)/python tools/pdf_handouts.py --site $(BUILD)/html
+	$(NONET) $(BIN)/python tools/pdf_handouts.py --site $(BUILD)/html
 
 # The whole site (with its PDFs) as a zip for a USB stick.  JupyterLite needs the
 # Pyodide distribution: PYODIDE_DIST=/path/to/pyodide (an unpacked full

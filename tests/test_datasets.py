@@ -75,9 +75,10 @@ def test_building_folder_is_all_or_nothing(tmp_path):
     assert not target.exists() and list(target.parent.iterdir()) == []
 
     target.mkdir()
-    (target / "stale.nc").write_text("an interrupted run left this")
+    (target / "README.txt").write_text(datasets.synthetic_note("Scenes", "eolab.x", 3, 1))
+    (target / "stale.nc").write_text("an interrupted run left this")   # an incomplete eolab folder
     with datasets.building_folder(target, datasets.synthetic_note("Scenes", "eolab.x", 3, 1)) as tmp:
         (tmp / "scene.nc").write_text("complete")
-    assert sorted(p.name for p in target.iterdir()) == ["README.txt", "scene.nc"]
+    assert sorted(p.name for p in target.iterdir()) == [datasets.MARKER, "README.txt", "scene.nc"]
     assert "SYNTHETIC data made by eolab.x (seed 3, version 1)" in (target / "README.txt").read_text()
     assert [p.name for p in target.parent.iterdir()] == ["scenes-v1"], "no temporary folder is left"

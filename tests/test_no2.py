@@ -171,8 +171,9 @@ def test_weekdays_only_and_reference_year_options(europe):
     weekdays = pollution.lockdown_change(paris, "2020-03-13", "2020-04-13", weekdays_only=True)
     assert int(weekdays.n_days) < int(full.n_days)
     assert full.attrs["reference"] == "2019-03-13/2019-04-13"
-    same = pollution.lockdown_change(paris, "2019-03-13", "2019-04-13", reference_year=2019)
-    assert float(same.change_pct) == 0.0
+    # comparing a period with itself is refused (issue 20), not reported as a 0 % change
+    with pytest.raises(ValueError, match="reference_year=2019 is a year of the assessed period"):
+        pollution.lockdown_change(paris, "2019-03-13", "2019-04-13", reference_year=2019)
     assert float(full.ci_low_pct) < float(full.change_pct) < float(full.ci_high_pct)
 
 

@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from eolab import _validate
+
 GROUPINGS = {"month": "time.month", "dayofyear": "time.dayofyear", "season": "time.season"}
 
 
@@ -156,33 +158,70 @@ def check_box(da: xr.DataArray, lat: tuple[float, float], lon: tuple[float, floa
         If the box is inverted, has latitudes beyond +-90 (a sign that lat
         and lon were swapped), or lies outside the data.
     """
-    (s, n), (w, e) = map(float, lat), map(float, lon)
+    lat_slice, lon_index, lat_name, lon_name = _box(da, lat, lon, lat_name, lon_name)
+    lons = da[lon_name].values[lon_index]
+    if lon_index.size > 1 and np.any(np.diff(lon_index) != 1):
+        raise ValueError(f"the box lon={lon} crosses the seam of the data's longitudes "
+                         f"({da[lon_name].values.min():g}..{da[lon_name].values.max():g}); "
+                         "eolab.anomalies.box_mean handles such boxes, or use lon in the data's convention")
+    lon_slice = slice(lons[0], lons[-1])
+    return lat_slice, lon_slice
+
+
+def _box(da, lat, lon, lat_name, lon_name):
+    """Latitude slice and longitude positions of a box, in any longitude convention."""
+    lat_name = _validate.coord_name(da, lat_name, _validate.LAT_NAMES[:3], "lat")
+    lon_name = _validate.coord_name(da, lon_name, _validate.LON_NAMES[:3], "lon")
+    try:
+        (s, n), (w, e) = map(float, lat), map(float, lon)
+    except (TypeError, ValueError):
+        raise ValueError(f"lat and lon must each be a pair of numbers (south, north), (west, east); "
+                         f"got lat={lat!r}, lon={lon!r}") from None
+    if not all(np.isfinite(v) for v in (s, n, w, e)):
+        raise ValueError(f"lat and lon must be finite numbers, got lat={lat}, lon={lon}")
     if not (-90 <= s <= 90 and -90 <= n <= 90):
         raise ValueError(f"latitudes must lie in -90..90, got lat={lat}; did you swap lat and lon?")
     if s >= n:
         raise ValueError(f"lat must be (south, north) with south < north, got {lat}")
     if w >= e:
-        raise ValueError(f"lon must be (west, east) with west < east, got {lon}")
+        raise ValueError(f"lon must be (west, east) with west < east, got {lon}; a box across the "
+                         "antimeridian is written with east > 180, e.g. lon=(170, 190)")
+    if e - w > 360:
+        raise ValueError(f"lon={lon} spans more than 360 degrees")
     lats, lons = da[lat_name].values, da[lon_name].values
-    if n < lats.min() or s > lats.max() or e < lons.min() or w > lons.max():
+    # Any convention (0-360 or -180-180, in the box or the data): compare modulo 360.
+    inside = ((lons - w) % 360) <= (e - w)
+    if n < lats.min() or s > lats.max() or not inside.any():
         raise ValueError(
             f"box lat={lat}, lon={lon} lies outside the data, which cover lat "
             f"{lats.min():.2f}..{lats.max():.2f}, lon {lons.min():.2f}..{lons.max():.2f}"
         )
+    lon_index = np.flatnonzero(inside)
+    if lons.size > 1 and lons[0] > lons[-1]:
+        lon_index = lon_index[::-1]
+    # Order the positions from west to east across the seam, so the selection is contiguous in the box.
+    order = np.argsort((lons[lon_index] - w) % 360, kind="stable")
+    lon_index = lon_index[order]
     lat_slice = slice(s, n) if lats[0] < lats[-1] else slice(n, s)
-    lon_slice = slice(w, e) if lons[0] < lons[-1] else slice(e, w)
-    return lat_slice, lon_slice
+    return lat_slice, lon_index, lat_name, lon_name
 
 
 def box_mean(da: xr.DataArray, lat: tuple[float, float], lon: tuple[float, float],
              lat_name: str = "lat", lon_name: str = "lon") -> xr.DataArray:
     """Area-weighted mean over a latitude/longitude box (weights cos(latitude)).
 
-    See :func:`check_box` for the box convention and errors.  Returns the
-    mean with the box's other dimensions (usually ``time``) kept.
+    See :func:`check_box` for the box convention and errors.  The box may be
+    given in either longitude convention whatever the data use (-180-180 or
+    0-360), and may cross the seam (``lon=(-20, 10)`` on 0-360 data, or
+    ``lon=(170, 190)`` on -180-180 data).  ``latitude``/``longitude`` are
+    found when the data have no ``lat``/``lon``.  Returns the mean with the
+    box's other dimensions (usually ``time``) kept.
     """
-    lat_slice, lon_slice = check_box(da, lat, lon, lat_name, lon_name)
-    box = da.sel({lat_name: lat_slice, lon_name: lon_slice})
+    lat_slice, lon_index, lat_name, lon_name = _box(da, lat, lon, lat_name, lon_name)
+    box = da.sel({lat_name: lat_slice}).isel({lon_name: np.sort(lon_index)})
+    if box.sizes[lat_name] == 0:
+        raise ValueError(f"no grid row lies within lat={lat}; the data's latitude spacing is coarser "
+                         "than the box: widen it")
     weights = np.cos(np.deg2rad(box[lat_name]))
     mean = box.weighted(weights).mean((lat_name, lon_name))
     mean.attrs = dict(da.attrs)
@@ -351,6 +390,16 @@ def _nino34_box(sst: xr.DataArray, lat_name: str | None, lon_name: str | None):
     if units not in _SST_UNITS:
         raise ValueError(f"SST needs a 'units' attribute of degC or K, got {units!r}; "
                          "set it, e.g. sst.attrs['units'] = 'degC'")
+    finite = np.asarray(sst.isel({d: slice(None, None, max(1, sst.sizes[d] // 20)) for d in sst.dims}).values,
+                        dtype=float)
+    finite = finite[np.isfinite(finite)]
+    median = float(np.median(finite)) if finite.size else np.nan
+    if _SST_UNITS[units] == "degC" and median > 100:
+        raise ValueError(f"SST is labelled {units!r} but its median is {median:.1f}: these look like kelvin. "
+                         "Convert: sst = sst - 273.15 (keep units 'degC'), or set sst.attrs['units'] = 'K'")
+    if _SST_UNITS[units] == "K" and median < 100:
+        raise ValueError(f"SST is labelled {units!r} but its median is {median:.1f}: these look like degC. "
+                         "Set sst.attrs['units'] = 'degC'")
     lat_name = lat_name or _find_coord(sst, _LAT_NAMES, "latitude")
     lon_name = lon_name or _find_coord(sst, _LON_NAMES, "longitude")
     lats, lons = sst[lat_name].values, sst[lon_name].values

@@ -108,6 +108,9 @@ def sample_archive(root: str | os.PathLike | None = None, include_noncommercial:
     if stamp_file.exists() and json.loads(stamp_file.read_text()) == stamp:
         return archive_root
 
+    if archive_root.exists() and not stamp_file.exists() and any(archive_root.iterdir()):
+        raise FileExistsError(f"{str(archive_root)!r} exists and holds files eolab did not make; eolab will "
+                              "not replace them. Pass another root= (a new or empty folder)")
     files = sorted(source.glob("CMIP6/*/*/*/*/*/*/*/*/*/*.nc"))
     if not files:
         raise FileNotFoundError(f"no CMIP6 files found under {source}; reinstall esmvaltool-sample-data")

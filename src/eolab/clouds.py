@@ -32,6 +32,8 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+from eolab import _validate
+
 QA_FLAGS = {"fill": 0, "dilated_cloud": 1, "cirrus": 2, "cloud": 3, "cloud_shadow": 4,
             "snow": 5, "clear": 6, "water": 7}
 """Single-bit flags of ``QA_PIXEL`` and their bit numbers."""
@@ -129,7 +131,7 @@ def decode_qa(qa: xr.DataArray, flags=None) -> xr.Dataset:
     xarray.Dataset
         One variable per flag: bool for flags, uint8 0-3 for confidences.
     """
-    flags = list(QA_FLAGS) + list(QA_CONFIDENCES) if flags is None else list(flags)
+    flags = list(QA_FLAGS) + list(QA_CONFIDENCES) if flags is None else _validate.as_names(flags, "flags")
     out = {}
     for name in flags:
         if name in QA_CONFIDENCES:
@@ -160,6 +162,7 @@ def clear_mask(qa: xr.DataArray, exclude=NOT_CLEAR) -> xr.DataArray:
         cloud, cirrus, cloud, cloud shadow, snow).
     """
     _check_qa(qa)
+    exclude = _validate.as_names(exclude, "exclude")
     bits = 1 << QA_FLAGS["fill"]
     for flag in exclude:
         _check_flag(flag)

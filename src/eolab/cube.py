@@ -129,7 +129,36 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.send_header(key, value)
         self.end_headers()
 
+    def _refuse(self, status: int, message: bytes, body: bool) -> None:
+        self._headers(status, len(message))
+        if body:
+            self.wfile.write(message)
+
+    def _host_ok(self) -> bool:
+        """The Host header names this machine (a web page cannot reach us through DNS rebinding)."""
+        host = self.headers.get("Host")
+        if host is None:
+            return True                 # not a browser: HTTP/1.0 clients may omit it
+        name = host.strip().lower()
+        if name.startswith("["):
+            name = name[1:name.find("]")] if "]" in name else name
+        else:
+            name = name.rsplit(":", 1)[0] if name.count(":") == 1 else name
+        return name in ("127.0.0.1", "localhost", "::1")
+
     def _serve(self, body: bool) -> None:
+        if not self._host_ok():
+            self._refuse(403, b"forbidden: this service answers only requests addressed to 127.0.0.1\n", body)
+            return
+        try:
+            self._serve_file(body)
+        except (ValueError, OverflowError):   # NUL in the path, a number too long to be a byte offset...
+            self._refuse(400, b"bad request\n", body)
+
+    def _serve_file(self, body: bool) -> None:
+        raw = unquote(urlsplit(self.path).path)
+        if "\x00" in raw or "\x00" in self.path:
+            raise ValueError("NUL in the path")
         path = self._resolve()
         if path is None:
             message = b"not found\n"
@@ -140,6 +169,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         size = path.stat().st_size
         start, end, status, extra = 0, size - 1, 200, {}
         wanted = self.headers.get("Range")
+        if wanted and (len(wanted) > 100 or any(len(n) > 19 for n in re.findall(r"\d+", wanted))):
+            raise ValueError("Range header too long")
         if wanted:
             match = _RANGE.match(wanted.strip())
             if match is None or match.groups() == ("", ""):
@@ -168,20 +199,44 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 
 class _Server(http.server.ThreadingHTTPServer):
+    # socketserver tracks (and joins in server_close) only non-daemon threads, so the
+    # handler threads are tracked here and joined by CubeServer.stop().
     daemon_threads = True
-    block_on_close = True      # server_close() joins the handler threads: nothing is left running
     request_queue_size = 128   # a lazy reader or a bulk download opens many connections at once
 
     def __init__(self, address, handler, owner: "CubeServer"):
         self.owner = owner
         self.connections: set[socket.socket] = set()
+        self.handler_threads: set[threading.Thread] = set()
         self.connections_lock = threading.Lock()
         super().__init__(address, handler)
 
     def process_request(self, request, client_address) -> None:
         with self.connections_lock:
             self.connections.add(request)
-        super().process_request(request, client_address)
+        thread = threading.Thread(target=self._handle, args=(request, client_address), daemon=True,
+                                  name=f"eolab-cube-handler-{client_address[1]}")
+        with self.connections_lock:
+            self.handler_threads.add(thread)
+        thread.start()
+
+    def _handle(self, request, client_address) -> None:
+        try:
+            self.process_request_thread(request, client_address)
+        finally:
+            with self.connections_lock:
+                self.handler_threads.discard(threading.current_thread())
+
+    def join_handlers(self, timeout: float = 5.0) -> None:
+        """Wait until every handler thread has finished."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self.connections_lock:
+                left = list(self.handler_threads)
+            if not left or time.monotonic() > deadline:
+                return
+            for thread in left:
+                thread.join(max(0.0, deadline - time.monotonic()))
 
     def shutdown_request(self, request) -> None:
         with self.connections_lock:
@@ -364,7 +419,8 @@ class CubeServer:
         finally:
             httpd.shutdown()                # stop accepting; serve_forever returns
             httpd.close_connections()       # end idle keep-alive connections at once
-            httpd.server_close()            # close the socket, join the handler threads
+            httpd.server_close()            # close the listening socket
+            httpd.join_handlers(timeout=5)  # wait for every handler thread: bytes_sent is final
             if self._thread is not None:
                 self._thread.join(timeout=5)
 

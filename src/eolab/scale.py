@@ -90,6 +90,15 @@ def worker_memory_limit(n_workers: int = 2, memory_budget=None) -> int:
         raise ValueError(f"n_workers must be an integer >= 1, got {n_workers!r}")
     budget = (_parse_bytes(memory_budget, "memory_budget") if memory_budget is not None
               else available_memory())
+    if memory_budget is not None:
+        import psutil
+
+        total = psutil.virtual_memory().total
+        if budget > total:
+            raise ValueError(
+                f"memory_budget={memory_budget!r} ({dask.utils.format_bytes(budget)}) is more than this machine "
+                f"has ({dask.utils.format_bytes(total)}); workers would be killed only when memory runs out. "
+                f"Give at most {dask.utils.format_bytes(total)}, or leave memory_budget=None")
     per_worker = (budget - RESERVED_BYTES) // n_workers
     if per_worker < MIN_WORKER_BYTES:
         raise ValueError(

@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from eolab import clouds, indices
+from eolab import _validate, clouds, indices
 
 REQUIRED_BANDS = ("green", "swir16", "qa_pixel")
 
@@ -101,6 +101,8 @@ def pixel_area_km2(data) -> float:
             raise ValueError(f"cannot tell the pixel size: coordinate {dim!r} is missing or has fewer than 2 values")
     dx = float(np.abs(np.diff(data["x"].values)).mean())
     dy = float(np.abs(np.diff(data["y"].values)).mean())
+    _validate.check_area_crs(crs, float(data["x"].values.mean()), float(data["y"].values.mean()),
+                             "the data's coordinates")
     return dx * dy / 1e6
 
 

@@ -47,7 +47,8 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from eolab.datasets import DatasetInfo, cache_dir
+from eolab import _validate
+from eolab.datasets import DatasetInfo, cache_dir, ensure_folder
 
 GENERATOR = "eolab.synthetic.biomass"
 VERSION = "1"
@@ -211,23 +212,25 @@ def files(seed: int = 0, overwrite: bool = False) -> dict[str, Path]:
         ``countries`` (Natural Earth 1:50m admin-0 countries shapefile,
         real, shipped with eolab).
     """
+    seed = _validate.seed(seed)
     from eolab._offline_maps import natural_earth_path
 
     folder = _folder(seed)
-    folder.mkdir(parents=True, exist_ok=True)
     paths = {"agb": folder / "agb_kenya_synthetic.tif", "agb_sd": folder / "agb_sd_kenya_synthetic.tif",
              "protected_areas": folder / "protected_areas_synthetic.shp",
              "countries": natural_earth_path("admin_0_countries", "50m")}
-    if overwrite or not all(p.exists() for p in paths.values()):
+
+    def write(tmp: Path) -> None:
         agb, sd = _fields(seed)
-        _write_tif(paths["agb_sd"], sd, "agb_sd", "standard deviation of above-ground biomass", seed)
-        _write_tif(paths["agb"], agb, "agb", "above-ground biomass", seed)
-        tmp = folder / f"tmp{os.getpid()}"
-        tmp.mkdir(exist_ok=True)
-        protected_areas().to_file(tmp / paths["protected_areas"].name, engine="pyogrio")
-        for part in tmp.iterdir():
-            part.replace(folder / part.name)
-        tmp.rmdir()
+        _write_tif(tmp / paths["agb_sd"].name, sd, "agb_sd", "standard deviation of above-ground biomass", seed)
+        _write_tif(tmp / paths["agb"].name, agb, "agb", "above-ground biomass", seed)
+        # A fixed DBF date, so the shapefile is byte-identical from one build to the next.
+        protected_areas().to_file(tmp / paths["protected_areas"].name, engine="pyogrio",
+                                  layer_options={"DBF_DATE_LAST_UPDATE": "2024-01-01"})
+
+    note = (f"{TITLE}\nSYNTHETIC data made by {GENERATOR} (seed {seed}, version {VERSION}); "
+            "safe to delete, regenerated on demand.\n")
+    ensure_folder(folder, note, write, overwrite=overwrite)
     return paths
 
 

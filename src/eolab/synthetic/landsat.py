@@ -53,7 +53,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from eolab.datasets import DatasetInfo, building_folder, cache_dir, synthetic_note
+from eolab import _validate
+from eolab.datasets import DatasetInfo, cache_dir, ensure_folder, synthetic_note
 
 GENERATOR = "eolab.synthetic.landsat"
 VERSION = "3"
@@ -151,7 +152,7 @@ def acquisitions(start: str = START, end: str = END) -> pd.DataFrame:
     start, end : str
         Dates (inclusive), ISO format; must lie within 2014-2022.
     """
-    t0, t1 = pd.Timestamp(start), pd.Timestamp(end)
+    t0, t1 = _validate.timestamp(start, "start"), _validate.timestamp(end, "end")
     if t1 < t0:
         raise ValueError(f"empty time range: end {end!r} is before start {start!r}")
     rows = []
@@ -207,6 +208,7 @@ def landscape(seed: int = 0) -> dict[str, np.ndarray]:
         of the dam wall), ``channel`` (river channels), ``vegetation``
         (fraction 0-1 of savanna cover, the rest bare soil), ``turbidity``.
     """
+    seed = _validate.seed(seed)
     rng = np.random.default_rng([seed, 1])
     rr, cc = np.mgrid[0:SHAPE[0], 0:SHAPE[1]].astype(float)
     px = PIXEL_M
@@ -467,13 +469,13 @@ def build_catalogue(seed: int = 0, folder: str | os.PathLike | None = None,
     pathlib.Path
         Path of the root ``catalog.json``.
     """
+    seed = _validate.seed(seed)
     import pystac
 
     folder = Path(folder) if folder is not None else _folder(seed)
-    if (folder / "catalog.json").exists() and (folder / "truth.nc").exists():
-        return folder / "catalog.json"
     schedule = acquisitions(start, end)
-    with building_folder(folder, synthetic_note(TITLE, GENERATOR, seed, VERSION)) as tmp:
+
+    def write(tmp: Path) -> None:
         land = landscape(seed)
         catalog = pystac.Catalog(
             id="eolab-synthetic-landsat", title="SYNTHETIC Landsat archive (EO Notebooks)",
@@ -508,7 +510,9 @@ def build_catalogue(seed: int = 0, folder: str | os.PathLike | None = None,
         _truth_dataset(xr.concat(truth, "time"), seed).to_netcdf(
             tmp / "truth.nc", engine="netcdf4",
             encoding={v: {"zlib": True} for v in ("true_water", "true_cloud", "true_clear")})
-    return folder / "catalog.json"
+
+    # Reuses a complete catalogue; never deletes a folder eolab did not make (eolab.datasets.ensure_folder).
+    return ensure_folder(folder, synthetic_note(TITLE, GENERATOR, seed, VERSION), write) / "catalog.json"
 
 
 def _truth_dataset(ds: xr.Dataset, seed: int) -> xr.Dataset:

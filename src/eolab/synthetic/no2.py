@@ -82,7 +82,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from eolab.datasets import DatasetInfo, cache_dir
+from eolab import _validate
+from eolab.datasets import DatasetInfo, cache_dir, ensure_folder
 
 GENERATOR = "eolab.synthetic.no2"
 VERSION = "2"
@@ -344,6 +345,7 @@ def generate(region: str = "europe", seed: int = DEFAULT_SEED) -> tuple[xr.Datas
     truth : xarray.Dataset
         Per named city (see :func:`ground_truth`).
     """
+    seed = _validate.seed(seed)
     m = _model(region, seed)
     rng = m["rng"]
     clean = _apply_lockdown(m)
@@ -421,34 +423,42 @@ def _truth(m: dict, clean: np.ndarray, seed: int) -> xr.Dataset:
 
 # ================================================================ files
 def _path(region: str, seed: int) -> Path:
-    return cache_dir("no2") / f"s5p-no2-{region}-v{VERSION}-seed{seed}.nc"
+    name = f"s5p-no2-{region}-v{VERSION}-seed{seed}"
+    return cache_dir("no2") / name / f"{name}.nc"
 
 
 def build(region: str = "europe", seed: int = DEFAULT_SEED, overwrite: bool = False) -> Path:
     """Write a region's data and truth to ``eolab.datasets.cache_dir("no2")`` (netCDF), once.
+
+    Both files are written in a temporary folder and published in one rename
+    under a lock, with a completeness marker; a truncated or corrupt copy is
+    detected and rebuilt (:func:`eolab.datasets.ensure_folder`).
 
     Parameters
     ----------
     region : {"europe", "south_asia", "east_asia"}
     seed : int
     overwrite : bool
-        Regenerate even if the file exists.
+        Regenerate even if the files exist.
 
     Returns
     -------
     pathlib.Path
         The data file; the truth is stored next to it (``*-truth.nc``).
     """
+    seed = _validate.seed(seed)
+    _check_region(region)
     path = _path(region, seed)
-    truth_path = path.with_name(path.stem + "-truth.nc")
-    if path.exists() and truth_path.exists() and not overwrite:
-        return path
-    data, truth = generate(region, seed)
-    encoding = {v: {"zlib": True, "complevel": 4} for v in data.data_vars}
-    tmp = path.with_suffix(f".tmp{os.getpid()}")
-    data.to_netcdf(tmp, encoding=encoding)
-    truth.to_netcdf(truth_path)
-    tmp.replace(path)
+
+    def write(tmp: Path) -> None:
+        data, truth = generate(region, seed)
+        encoding = {v: {"zlib": True, "complevel": 4} for v in data.data_vars}
+        data.to_netcdf(tmp / path.name, encoding=encoding)
+        truth.to_netcdf(tmp / (path.stem + "-truth.nc"))
+
+    note = (f"SYNTHETIC Sentinel-5P NO2, region {region}\nSYNTHETIC data made by {GENERATOR} (seed {seed}, "
+            f"version {VERSION}); safe to delete, regenerated on demand.\n")
+    ensure_folder(path.parent, note, write, overwrite=overwrite)
     return path
 
 

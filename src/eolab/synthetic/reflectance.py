@@ -40,7 +40,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from eolab.datasets import DatasetInfo, building_folder, cache_dir, synthetic_note
+from eolab import _validate
+from eolab.datasets import DatasetInfo, cache_dir, ensure_folder, synthetic_note
 
 GENERATOR = "eolab.synthetic.reflectance"
 VERSION = "1"
@@ -89,6 +90,7 @@ def _grid(ncols: int) -> tuple[np.ndarray, np.ndarray]:
 
 def landscape(seed: int = 0) -> np.ndarray:
     """Land-cover class (see :data:`CLASSES`) of every pixel of both tiles together (rows, cols)."""
+    seed = _validate.seed(seed)
     from scipy.ndimage import gaussian_filter
 
     rng = np.random.default_rng([seed, 11])
@@ -190,10 +192,10 @@ def store_folder(seed: int = 0) -> Path:
 
 def build_store(seed: int = 0, folder: str | os.PathLike | None = None) -> Path:
     """Write each tile as a Zarr store ``tile_<name>.zarr`` (uint16 DN, CF scaling); return the folder."""
+    seed = _validate.seed(seed)
     folder = Path(folder) if folder is not None else store_folder(seed)
-    if (folder / "COMPLETE").exists():
-        return folder
-    with building_folder(folder, synthetic_note(TITLE, GENERATOR, seed, VERSION)) as tmp:
+
+    def write(tmp: Path) -> None:
         for name, tile in tiles_in_memory(seed).items():
             encoding = {b: {"dtype": "uint16", "scale_factor": SCALE, "add_offset": OFFSET,
                             "_FillValue": NODATA, "chunks": (1, 120, 120)} for b in BANDS}
@@ -202,7 +204,9 @@ def build_store(seed: int = 0, folder: str | os.PathLike | None = None) -> Path:
                 warnings.filterwarnings("ignore", message="Consolidated metadata is currently not part")
                 tile.to_zarr(tmp / f"tile_{name}.zarr", mode="w", consolidated=True, encoding=encoding)
         (tmp / "COMPLETE").write_text("ok\n")
-    return folder
+
+    # Reuses a complete store; never deletes a folder eolab did not make (eolab.datasets.ensure_folder).
+    return ensure_folder(folder, synthetic_note(TITLE, GENERATOR, seed, VERSION), write)
 
 
 def load_tile(tile: str = TILES[0], seed: int = 0) -> xr.Dataset:

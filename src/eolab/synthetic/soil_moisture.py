@@ -53,7 +53,8 @@ import pandas as pd
 import xarray as xr
 
 from eolab.cube import CCI_SM_DAILY_NAME
-from eolab.datasets import DatasetInfo, building_folder, cache_dir, synthetic_note
+from eolab import _validate
+from eolab.datasets import DatasetInfo, cache_dir, ensure_folder, synthetic_note
 
 GENERATOR = "eolab.synthetic.soil_moisture"
 VERSION = "1"
@@ -133,6 +134,7 @@ def simulate(seed: int = 0) -> xr.Dataset:
         ``sm`` (time, lat, lon) in m³ m⁻³, ``float32``, NaN where flagged, and
         ``flag`` (``uint8``, bits in :data:`FLAGS`), with CF attributes.
     """
+    seed = _validate.seed(seed)
     rng = np.random.default_rng(seed)
     nt, shape = len(TIME), (len(LAT), len(LON))
     doy = TIME.day_of_year.values
@@ -283,11 +285,10 @@ def build_store(seed: int = 0, folder: str | os.PathLike | None = None, daily_fi
     pathlib.Path
         The folder, holding ``sm_time.zarr``, ``sm_space.zarr``, ``daily/`` and ``truth.nc``.
     """
+    seed = _validate.seed(seed)
     folder = Path(folder) if folder is not None else store_folder(seed)
-    done = folder / "COMPLETE"
-    if done.exists() and (not daily_files or (folder / "daily").is_dir()):
-        return folder
-    with building_folder(folder, synthetic_note(TITLE, GENERATOR, seed, VERSION)) as tmp:
+
+    def write(tmp: Path) -> None:
         ds = simulate(seed)
         for layout in LAYOUTS:
             _write_zarr(ds, tmp / f"sm_{layout}.zarr", layout)
@@ -295,7 +296,10 @@ def build_store(seed: int = 0, folder: str | os.PathLike | None = None, daily_fi
             _write_daily(ds, tmp / "daily")
         ground_truth(seed).astype({"drought_region": "int8", "forest": "int8"}).to_netcdf(tmp / "truth.nc")
         (tmp / "COMPLETE").write_text("ok\n")
-    return folder
+
+    # Reuses a complete copy; never deletes a folder eolab did not make (eolab.datasets.ensure_folder).
+    missing_daily = daily_files and (folder / "COMPLETE").exists() and not (folder / "daily").is_dir()
+    return ensure_folder(folder, synthetic_note(TITLE, GENERATOR, seed, VERSION), write, overwrite=missing_daily)
 
 
 def load_soil_moisture(seed: int = 0, layout: str = "time") -> xr.Dataset:
