@@ -4,8 +4,8 @@ Specifications:
 * ``notebooks/`` holds one launchable notebook per lesson, generated from the
   MyST source and up to date (Binder, JupyterHub and Colab open these);
 * each lesson page's Binder, JupyterHub (nbgitpuller) and Colab buttons have
-  the right form and point at a notebook that exists in the repository; the
-  Colab notebook installs ``eolab`` in its first cell, on Colab only;
+  the right form and point at a notebook that exists in the repository, whose
+  first cell is the setup cell that works on every platform;
 * each lesson page offers the executed notebook (with its outputs), the MyST
   source and its PDF handout, and every one of those files exists;
 * every lesson has JupyterLite practice cells that import only what Pyodide
@@ -81,13 +81,13 @@ def test_binder_installs_everything_from_requirements(repo_root):
 
 
 @pytest.mark.parametrize("doc", [doc for doc, _ in LESSONS], ids=LESSON_IDS)
-def test_colab_setup_cell_installs_eolab_only_on_colab(doc):
+def test_launch_notebook_starts_with_the_setup_cell(doc):
+    """One setup cell for every platform (its behaviour: tests/test_launch_colab.py, _hub.py)."""
     nb = nbformat.read(notebooks.notebook_path(doc), as_version=4)
     first = nb.cells[0]
     assert notebooks.SETUP_TAG in first.metadata.get("tags", [])
-    guard, _, install = first.source.partition('if "google.colab" in sys.modules:')
-    assert "%pip" not in guard, "the install must run on Colab only"
-    assert f'"eolab @ git+{REPO_URL}@{BRANCH}"' in install
+    assert first.source == notebooks.setup_source()
+    assert f'"{REPO_URL}", "{BRANCH}"' in first.source
     assert all(cell.get("outputs", []) == [] for cell in nb.cells if cell.cell_type == "code")
 
 
