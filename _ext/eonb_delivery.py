@@ -295,6 +295,7 @@ def set_pyodide_url(lite_json: Path, pyodide_url: str) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.setup_extension("jupyterlite_sphinx")
+    app.setup_extension("eonb_platforms")   # the page "Where each lesson runs"
     # jupyterlite-sphinx adds a Google Fonts stylesheet (for its "Try it" button):
     # the site makes no third-party requests, so drop it.
     app.registry.css_files[:] = [(name, attrs) for name, attrs in app.registry.css_files

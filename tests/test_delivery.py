@@ -34,6 +34,7 @@ import pytest
 import yaml
 
 from conftest import ROOT, SITE
+from launch_results import recording, this_python
 
 sys.path.insert(0, str(ROOT / "tools"))
 import lite_contents  # noqa: E402
@@ -198,10 +199,13 @@ def test_practice_notebook_runs_without_eolab(doc, practice_contents):
     nb = nbformat.read(out / practice.path, as_version=4)
     blocker = nbformat.v4.new_code_cell("import sys; sys.modules['eolab'] = None  # as in Pyodide")
     nb.cells.insert(0, blocker)
-    NotebookClient(nb, kernel_name="python3", timeout=120,
-                   resources={"metadata": {"path": str(out / lite_contents.PRACTICE_DIR)}}).execute()
-    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
-    assert not errors, errors
+    # Recorded for the page "Where each lesson runs" (JupyterLite column).
+    with recording(f"lite-practice/{practice.name}", [practice.name]) as details:
+        NotebookClient(nb, kernel_name="python3", timeout=120,
+                       resources={"metadata": {"path": str(out / lite_contents.PRACTICE_DIR)}}).execute()
+        errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+        assert not errors, errors
+        details.update(this_python(), environment="CPython with eolab blocked (not Pyodide)")
 
 
 @pytest.mark.build
