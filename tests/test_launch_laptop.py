@@ -54,7 +54,7 @@ def test_the_status_page_is_made_from_the_recorded_checks(site_dir):
     for title, _, _ in eonb_platforms.COLUMNS.values():
         assert f"<th class=\"head\"><p>{title}</p></th>" in html, title
     for doc in PAGES:
-        assert f"{lite_contents.practice_name(doc)}</span></code></td>" in html, doc
+        assert f"<span class=\"pre\">{lite_contents.practice_name(doc)}</span></code></p></td>" in html, doc
     checks = {key.split("/")[0] for key in eonb_platforms.json.loads(eonb_platforms.RESULTS.read_text())}
     for key in checks:
         assert f"<td><p>{key}</p></td>" in html, f"check {key} is missing from the page"
