@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = "notebooks"
 SETUP_TAG = "launch-setup"
 # Seconds per package the setup cell announces: measured by tests/test_launch_hub.py
-# (37 packages and their dependencies from local wheels in 132 s on 2 shared cores),
+# (37 packages and their dependencies from local wheels in 86-132 s on 2 shared cores),
 # rounded up for downloading them (about 330 MB) on an ordinary connection.
 SECONDS_PER_PACKAGE = 5
 
