@@ -128,4 +128,6 @@ launch-wheels: $(WHEELS)/pins.txt
 
 launch-check: book browser launch-wheels
 	$(OFFLINE) $(BIN)/python -m pytest tests/test_launch_binder.py tests/test_launch_colab.py \
-	  tests/test_launch_hub.py tests/test_launch_lite.py -q
+	  tests/test_launch_hub.py tests/test_launch_lite.py tests/test_launch_laptop.py \
+	  tests/test_delivery.py -k "launch or practice_notebook_runs" -q
+	@echo "Results: book/_data/launch-checks.json (commit it; the page 'Where each lesson runs' is built from it)"
