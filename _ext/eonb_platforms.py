@@ -110,10 +110,8 @@ class PlatformsDirective(SphinxDirective):
 
         container = nodes.container(classes=["eonb-platforms"])
         self.state.nested_parse(node_lines, self.content_offset, container)
-        # The tables scroll sideways on a phone instead of widening the page.
-        style = nodes.raw("", "<style>.eonb-platforms table{display:block;overflow-x:auto;"
-                          "max-width:100%}</style>", format="html")
-        return [style, container]
+        # On a phone the theme's table container scrolls sideways (and is keyboard-focusable).
+        return [container]
 
 
 def setup(app):
