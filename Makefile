@@ -1,7 +1,7 @@
 # EO Notebooks: the two commands are `make book` and `make test` (see README.md).
 # Every target that shares its name with a folder (book/, tests/, benchmarks/)
 # must be .PHONY, or make thinks it is "up to date" and does nothing.
-.PHONY: book test serve clean clean-all install vendor browser benchmark help notebooks pdf pdf-tools offline site-benchmark prepare
+.PHONY: book test serve clean clean-all install vendor browser benchmark help notebooks pdf pdf-tools offline site-benchmark prepare launch-wheels launch-check
 
 PYTHON ?= python3
 VENV := .venv
@@ -32,6 +32,7 @@ help:
 	@echo "make pdf     - PDF handouts of every page and the whole course into $(BUILD)/html/_downloads/pdf"
 	@echo "make offline - zip of the site for a USB stick: $(OFFLINE_ZIP) (PYODIDE_DIST=dir adds Pyodide)"
 	@echo "make site-benchmark - page weight of the built site"
+	@echo "make launch-check - re-run the launch checks alone (Binder, JupyterHub, Colab, JupyterLite offline)"
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -54,7 +55,7 @@ vendor: $(MATHJAX)
 
 # Everything that needs a package registry; the build and the tests need nothing more.
 # (Add here any download a test needs, e.g. wheels, into $(BUILD)/.)
-prepare: $(STAMP) $(MATHJAX) browser
+prepare: $(STAMP) $(MATHJAX) browser launch-wheels
 
 book: $(STAMP) $(MATHJAX)
 	mkdir -p $(BUILD) && rm -f $(BUILD)/offline-guard.log
@@ -109,3 +110,36 @@ offline: pdf
 
 site-benchmark: $(STAMP)
 	$(BIN)/python benchmarks/site.py --site $(BUILD)/html
+
+# --- Launch checks (tests/test_launch_*.py): Binder, a JupyterHub, Colab, JupyterLite ---
+# The tests run with no network, so the wheels they resolve and install are
+# downloaded here first: the pinned set of requirements.txt for Python 3.11
+# (Binder, through runtime.txt; the hub test installs from it) and for Python 3.12
+# (Colab), binary wheels only, Linux x86_64 as on Binder and Colab.  Re-downloaded
+# only when requirements.txt changes.
+WHEELS := $(BUILD)/wheels
+LAUNCH_PYTHONS := 3.11 3.12
+# setuptools builds eolab itself (pyproject.toml's build-system) in the hub test.
+LAUNCH_BUILD_TOOLS := setuptools==84.2.1
+# Binder's and Colab's images are Ubuntu 22.04 (glibc 2.35): manylinux wheels up to 2_35.
+LAUNCH_PLATFORMS := $(foreach y,35 34 33 32 31 30 29 28 27 26 25 24 23 22 21 20 19 18 17,--platform manylinux_2_$(y)_x86_64) \
+  --platform manylinux2014_x86_64 --platform manylinux2010_x86_64 --platform manylinux1_x86_64
+
+$(WHEELS)/pins.txt: requirements.txt $(STAMP)
+	mkdir -p $(WHEELS)
+	grep -v '^\s*-' requirements.txt > $@.tmp
+	@for py in $(LAUNCH_PYTHONS); do \
+	  echo "Downloading the wheels of requirements.txt for Python $$py into $(WHEELS)/py$$py"; \
+	  $(BIN)/python -m pip download --quiet --disable-pip-version-check --only-binary=:all: \
+	    --python-version $$py $(LAUNCH_PLATFORMS) \
+	    --dest $(WHEELS)/py$$py -r $@.tmp $(LAUNCH_BUILD_TOOLS) || exit 1; \
+	done
+	mv $@.tmp $@
+
+launch-wheels: $(WHEELS)/pins.txt
+
+launch-check: book browser launch-wheels
+	$(NONET) $(BIN)/python -m pytest tests/test_launch_binder.py tests/test_launch_colab.py \
+	  tests/test_launch_hub.py tests/test_launch_lite.py tests/test_launch_laptop.py \
+	  tests/test_delivery.py -k "launch or practice_notebook_runs" -q
+	@echo "Results: book/_data/launch-checks.json (commit it; the page 'Where each lesson runs' is built from it)"

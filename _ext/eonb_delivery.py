@@ -209,7 +209,7 @@ def _build_lite(app: Sphinx, exception) -> None:
     (config_dir / "jupyter-lite.json").write_text(settings)
     digest = "\n".join([lite_contents.tree_digest(contents),
                         lite_contents.tree_digest(staging) if staging.exists() else "-",
-                        settings, _lite_version(), " ".join(LITE_APPS)])
+                        settings, _lite_version(), " ".join(LITE_APPS), _OFFLINE_NOTICE])
     out = Path(app.outdir) / LITE_DIR
     stamp = out / ".eonb-lite-digest"
     if stamp.exists() and stamp.read_text() == digest and (out / "index.html").exists():
@@ -228,7 +228,57 @@ def _build_lite(app: Sphinx, exception) -> None:
     if done.returncode:
         raise ExtensionError(f"jupyter lite build failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
     set_pyodide_url(out / "jupyter-lite.json", app.config.eonb_pyodide_url)
+    add_offline_notice(out)
     stamp.write_text(digest)
+
+
+# Offline, the Pyodide kernel would wait for its CDN for ever (the cell stays at [*]
+# with no word).  This script, put in every JupyterLite app page, asks for the
+# configured Pyodide (read from the built jupyter-lite.json, so the offline bundle's
+# local copy counts) and, if it cannot be had within a few seconds, says so.
+OFFLINE_NOTICE_ID = "eonb-offline-notice"
+_OFFLINE_NOTICE = """<script id="eonb-offline-check">
+(function () {
+  var shown = false;
+  function show(where) {
+    if (shown) return; shown = true;
+    var box = document.createElement("div");
+    box.id = "%(id)s"; box.setAttribute("role", "alert");
+    box.style.cssText = "position:fixed;z-index:100000;top:0;left:0;right:0;padding:10px 16px;" +
+      "background:#fff3cd;color:#3d2c00;border-bottom:2px solid #8a6d00;font:15px/1.45 system-ui,sans-serif";
+    box.innerHTML = "<strong>No Python here yet: the practice needs the internet, or the offline bundle " +
+      "built with Pyodide.</strong> Its Python (Pyodide, about 30 MB) comes from <code>" + where +
+      "</code>, which cannot be reached. Open this page again when you are online, or ask for the " +
+      "course bundle made with <code>make offline PYODIDE_DIST=...</code>. You can still read the " +
+      "notebook; the lesson pages and PDF handouts work without internet. " +
+      "<button type='button' aria-label='Close this message'>Close</button>";
+    box.querySelector("button").onclick = function () { box.remove(); };
+    (document.body || document.documentElement).appendChild(box);
+  }
+  var where = "the Pyodide CDN", timer = setTimeout(function () { show(where); }, 4000);
+  fetch("../jupyter-lite.json").then(function (r) { return r.json(); }).then(function (config) {
+    var url = new URL(config["jupyter-config-data"].litePluginSettings["%(plugin)s"].pyodideUrl,
+                      location.href);
+    where = url.host || "this site";
+    return fetch(url.href, {mode: "no-cors", cache: "force-cache"});
+  }).then(function () { clearTimeout(timer); }, function () { clearTimeout(timer); show(where); });
+})();
+</script>
+"""
+
+
+def add_offline_notice(lite_dir: Path) -> list[Path]:
+    """Put the offline check into every JupyterLite app page of ``lite_dir``; returns the pages."""
+    script = _OFFLINE_NOTICE % {"id": OFFLINE_NOTICE_ID, "plugin": _KERNEL_PLUGIN}
+    pages = []
+    for app in LITE_APPS:
+        page = lite_dir / app / "index.html"
+        if page.exists():
+            html = page.read_text(encoding="utf-8")
+            if 'id="eonb-offline-check"' not in html:
+                page.write_text(html.replace("</head>", script + "</head>", 1), encoding="utf-8")
+            pages.append(page)
+    return pages
 
 
 def set_pyodide_url(lite_json: Path, pyodide_url: str) -> None:
@@ -245,6 +295,7 @@ def set_pyodide_url(lite_json: Path, pyodide_url: str) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.setup_extension("jupyterlite_sphinx")
+    app.setup_extension("eonb_platforms")   # the page "Where each lesson runs"
     # jupyterlite-sphinx adds a Google Fonts stylesheet (for its "Try it" button):
     # the site makes no third-party requests, so drop it.
     app.registry.css_files[:] = [(name, attrs) for name, attrs in app.registry.css_files

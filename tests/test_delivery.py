@@ -4,8 +4,8 @@ Specifications:
 * ``notebooks/`` holds one launchable notebook per lesson, generated from the
   MyST source and up to date (Binder, JupyterHub and Colab open these);
 * each lesson page's Binder, JupyterHub (nbgitpuller) and Colab buttons have
-  the right form and point at a notebook that exists in the repository; the
-  Colab notebook installs ``eolab`` in its first cell, on Colab only;
+  the right form and point at a notebook that exists in the repository, whose
+  first cell is the setup cell that works on every platform;
 * each lesson page offers the executed notebook (with its outputs), the MyST
   source and its PDF handout, and every one of those files exists;
 * every lesson has JupyterLite practice cells that import only what Pyodide
@@ -34,6 +34,7 @@ import pytest
 import yaml
 
 from conftest import ROOT, SITE
+from launch_results import recording, this_python
 
 sys.path.insert(0, str(ROOT / "tools"))
 import lite_contents  # noqa: E402
@@ -81,13 +82,13 @@ def test_binder_installs_everything_from_requirements(repo_root):
 
 
 @pytest.mark.parametrize("doc", [doc for doc, _ in LESSONS], ids=LESSON_IDS)
-def test_colab_setup_cell_installs_eolab_only_on_colab(doc):
+def test_launch_notebook_starts_with_the_setup_cell(doc):
+    """One setup cell for every platform (its behaviour: tests/test_launch_colab.py, _hub.py)."""
     nb = nbformat.read(notebooks.notebook_path(doc), as_version=4)
     first = nb.cells[0]
     assert notebooks.SETUP_TAG in first.metadata.get("tags", [])
-    guard, _, install = first.source.partition('if "google.colab" in sys.modules:')
-    assert "%pip" not in guard, "the install must run on Colab only"
-    assert f'"eolab @ git+{REPO_URL}@{BRANCH}"' in install
+    assert first.source == notebooks.setup_source()
+    assert f'"{REPO_URL}", "{BRANCH}"' in first.source
     assert all(cell.get("outputs", []) == [] for cell in nb.cells if cell.cell_type == "code")
 
 
@@ -213,13 +214,16 @@ for value, why in mistakes():
         verdict = check_answer(value)
     assert verdict is False and why in said.getvalue(), (value, why, said.getvalue())
 print("checks ok")"""))
-    NotebookClient(nb, kernel_name="python3", timeout=120,
-                   resources={"metadata": {"path": str(out / lite_contents.PRACTICE_DIR)}}).execute()
-    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
-    assert not errors, errors
-    printed = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
-    assert "Replace ... with your answer" in printed, "the practice's check cell did not run"
-    assert "checks ok" in printed
+    # Recorded for the page "Where each lesson runs" (JupyterLite column).
+    with recording(f"lite-practice/{practice.name}", [practice.name]) as details:
+        NotebookClient(nb, kernel_name="python3", timeout=120,
+                       resources={"metadata": {"path": str(out / lite_contents.PRACTICE_DIR)}}).execute()
+        errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+        assert not errors, errors
+        printed = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+        assert "Replace ... with your answer" in printed, "the practice's check cell did not run"
+        assert "checks ok" in printed
+        details.update(this_python(), environment="CPython with eolab blocked (not Pyodide)")
 
 
 @pytest.mark.build

@@ -3,15 +3,27 @@
 The MyST Markdown files in ``book/`` are the sources.  Launch services open
 ``.ipynb`` files from the repository (Colab can open nothing else), so every
 notebook page of ``_toc.yml`` is converted here to ``notebooks/<name>.ipynb``
-without outputs, with one setup cell in front that installs ``eolab`` and the
-lesson's libraries **only when running on Google Colab** (Binder and a
-JupyterHub already have them from ``requirements.txt``).
+without outputs, with one setup cell in front (:func:`setup_cell`) that works
+wherever the notebook lands:
+
+* it compares what this Python has with what the course needs: the lower
+  bounds of ``pyproject.toml`` (``eolab`` and its ``lessons`` extra) and the
+  tested pins of ``requirements.txt``, both written into the cell here;
+* it installs, at the tested pin, only what is missing or older than the
+  lower bound, and ``eolab`` itself from the repository beside the notebook
+  (a JupyterHub opened through nbgitpuller, a laptop clone) or from GitHub
+  (Colab); on Binder, or anywhere everything is there, it does nothing;
+* it says in one line what it installs and about how long that takes, and
+  where it cannot install (no pip, no network) it stops with a short message
+  that says what to do instead of a traceback.
 
     .venv/bin/python tools/notebooks.py           # write notebooks/ (then commit it)
     .venv/bin/python tools/notebooks.py --check   # exit 1 if notebooks/ is stale
 
 The executed notebooks, with outputs, are published by the website build
 (download button of each lesson page); they are not committed.
+tests/test_launch_hub.py runs a notebook with this cell in a fresh virtual
+environment laid out as nbgitpuller lays it out.
 """
 
 from __future__ import annotations
@@ -19,6 +31,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import tomllib
 from pathlib import Path
 
 import nbformat
@@ -29,9 +42,11 @@ from lite_contents import practice_name, toc_pages  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = "notebooks"
-SETUP_TAG = "colab-setup"
-# Installed by Binder / JupyterHub images already; never reinstalled on Colab.
-_SKIP_ON_COLAB = {"ipykernel", "jupytext"}
+SETUP_TAG = "launch-setup"
+# Seconds per package the setup cell announces: measured by tests/test_launch_hub.py
+# (37 packages and their dependencies from local wheels in 86-132 s on 2 shared cores),
+# rounded up for downloading them (about 330 MB) on an ordinary connection.
+SECONDS_PER_PACKAGE = 5
 
 
 def repository(root: Path = ROOT) -> tuple[str, str]:
@@ -40,32 +55,148 @@ def repository(root: Path = ROOT) -> tuple[str, str]:
     return repo["url"].rstrip("/"), repo.get("branch", "main")
 
 
-def colab_requirements(root: Path = ROOT) -> list[str]:
-    """The lesson libraries from requirements.txt, unpinned, for Colab's own environment."""
-    names = []
+def site_url(root: Path = ROOT) -> str:
+    """Public address of the website, from _config.yml."""
+    return yaml.safe_load((root / "_config.yml").read_text())["html"]["baseurl"].rstrip("/")
+
+
+def _key(name: str) -> str:
+    """Distribution name as compared (PEP 503), extras dropped."""
+    return re.sub(r"[-_.]+", "-", name.split("[")[0]).lower()
+
+
+def pins(root: Path = ROOT) -> dict[str, str]:
+    """``{requirement name (with extras): pinned version}`` from requirements.txt."""
+    out = {}
     for line in (root / "requirements.txt").read_text().splitlines():
         line = line.split("#")[0].strip()
         if not line or line.startswith("-"):
             continue
-        name = re.split(r"[=<>!~;\s]", line, maxsplit=1)[0]
-        if name.split("[")[0].lower() not in _SKIP_ON_COLAB:
-            names.append(name)
-    return names
+        name, sep, version = line.partition("==")
+        if not sep:
+            raise ValueError(f"requirements.txt: {line!r} is not pinned with ==")
+        out[name.strip()] = version.strip()
+    return out
+
+
+def lower_bounds(root: Path = ROOT) -> dict[str, str]:
+    """``{distribution key: lowest version}`` from pyproject.toml (dependencies + every extra)."""
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    specs = list(project.get("dependencies", []))
+    for extra in project.get("optional-dependencies", {}).values():
+        specs += extra
+    out = {}
+    for spec in specs:
+        match = re.fullmatch(r"\s*([A-Za-z0-9_.\-\[\]]+)\s*>=\s*([0-9][0-9A-Za-z.]*)\s*", spec)
+        if not match:
+            raise ValueError(f"pyproject.toml: {spec!r} must be `name>=version`")
+        out[_key(match.group(1))] = match.group(2)
+    return out
+
+
+def course_needs(root: Path = ROOT) -> dict[str, tuple[str, str]]:
+    """``{requirement: (lower bound, tested pin)}``: what the setup cell checks and installs."""
+    bounds = lower_bounds(root)
+    missing = [name for name in pins(root) if _key(name) not in bounds]
+    if missing:
+        raise ValueError(f"requirements.txt pins {missing} that pyproject.toml does not declare")
+    return {name: (bounds[_key(name)], pin) for name, pin in pins(root).items()}
+
+
+_SETUP = '''#@title Setup: run this cell first (it installs only what is missing)
+# Works on Colab, on a JupyterHub, on Binder and on your laptop: it installs what the
+# lessons need and this Python lacks, at the versions the course is tested with, and
+# does nothing where everything is there. Generated by tools/notebooks.py.
+import importlib, importlib.metadata as md, importlib.util, os, re, site, subprocess, sys, time
+from pathlib import Path
+
+REPO, BRANCH, HELP = "{repo}", "{branch}", "{help}"
+# package: (lowest version that works, version the course is tested with)
+NEEDS = {{
+{needs}
+}}
+
+
+class SetupStopped(Exception):
+    def _render_traceback_(self):  # Jupyter shows the message, not a traceback
+        return str(self).splitlines()
+
+
+def version(name):
+    try:
+        return md.version(name.split("[")[0])
+    except md.PackageNotFoundError:
+        return None
+
+
+def numbers(text):
+    return tuple(int(n) for n in re.findall(r"\\d+", text)[:3])
+
+
+todo = [f"{{n}}=={{pin}}" for n, (low, pin) in NEEDS.items()
+        if version(n) is None or numbers(version(n)) < numbers(low)]
+upgrades = [n.split("[")[0] for n, (low, _) in NEEDS.items() if version(n)
+            and numbers(version(n)) < numbers(low)]
+repo = Path.cwd().parent  # nbgitpuller, Binder, a clone: the repository is beside notebooks/
+here = (repo / "pyproject.toml").is_file() and \'name = "eolab"\' in (repo / "pyproject.toml").read_text()
+if version("eolab") is None:
+    todo.append(str(repo) if here else f"eolab @ git+{{REPO}}@{{BRANCH}}")
+python = f"Python {{sys.version_info.major}}.{{sys.version_info.minor}}"
+if not todo:
+    print(f"Setup: everything the lessons need is installed ({{python}}); nothing to do.")
+elif importlib.util.find_spec("pip") is None:
+    raise SetupStopped(
+        f"Setup stopped: this {{python}} has no pip, so it cannot install the {{len(todo)}} "
+        f"packages the lessons need.\\nWhat to do: ask the administrators of this service to "
+        f"install requirements.txt from {{REPO}}, or run the lessons on Binder, Colab or "
+        f"your laptop (see {{HELP}}).")
+else:
+    names = [t.split("==")[0] if "==" in t else "eolab" for t in todo]
+    names = ", ".join(names[:4]) + (f" and {{len(names) - 4}} more" if len(names) > 4 else "")
+    minutes = max(1, round(len(todo) * {seconds} / 60))
+    print(f"Setup: installing {{len(todo)}} packages ({{names}}) into {{python}}; "
+          f"this takes about {{minutes}} min.", flush=True)
+    start = time.time()
+    done = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet",
+                           "--disable-pip-version-check", "--retries", "2", *todo],
+                          capture_output=True, text=True)
+    if done.returncode:
+        said = [line for line in done.stderr.splitlines() if line.strip()][-1:] or ["(nothing)"]
+        raise SetupStopped(
+            f"Setup stopped: pip could not install the packages. pip said: {{said[0][:300]}}\\n"
+            f"What to do: if you are offline, connect to the internet and run this cell again. "
+            f"On a service without internet, ask its administrators to install requirements.txt "
+            f"from {{REPO}}, or run the lessons on your laptop (see {{HELP}}).")
+    if os.path.isdir(site.getusersitepackages()) and site.getusersitepackages() not in sys.path:
+        site.addsitedir(site.getusersitepackages())  # pip's first --user install
+    importlib.invalidate_caches()
+    print(f"Setup: done in {{time.time() - start:.0f}} s.")
+    if upgrades:
+        raise SetupStopped(
+            f"Setup: pip upgraded {{', '.join(upgrades)}}, which a running Python keeps. Restart "
+            "the kernel (Colab: Runtime > Restart session; Jupyter: Kernel > Restart Kernel), "
+            "then run this cell again: it will find everything and do nothing.")
+'''
+
+
+def setup_source(root: Path = ROOT) -> str:
+    """The source of the setup cell (see the module docstring)."""
+    url, branch = repository(root)
+    entries = [f'"{name}": ("{low}", "{pin}"),' for name, (low, pin) in course_needs(root).items()]
+    lines, line = [], "   "
+    for entry in entries:
+        if len(line) + 1 + len(entry) > 88:
+            lines.append(line)
+            line = "   "
+        line += " " + entry
+    lines.append(line)
+    return _SETUP.format(repo=url, branch=branch, help=f"{site_url(root)}/book/setup.html",
+                         needs="\n".join(lines), seconds=SECONDS_PER_PACKAGE).rstrip("\n")
 
 
 def setup_cell(root: Path = ROOT) -> nbformat.NotebookNode:
-    url, branch = repository(root)
-    packages = " ".join(f'"{n}"' if "[" in n else n for n in colab_requirements(root))
-    source = (
-        "# Setup. On Google Colab this installs the course's helper package `eolab` and the\n"
-        "# libraries the lessons use (about 2 minutes). On Binder, a JupyterHub or your own\n"
-        "# computer they are already installed and this cell does nothing.\n"
-        "import sys\n"
-        "\n"
-        'if "google.colab" in sys.modules:\n'
-        f'    %pip install --quiet "eolab @ git+{url}@{branch}" {packages}'
-    )
-    cell = nbformat.v4.new_code_cell(source, metadata={"tags": [SETUP_TAG]})
+    # cellView "form": Colab shows the #@title line and hides the code (one click shows it).
+    cell = nbformat.v4.new_code_cell(setup_source(root), metadata={"tags": [SETUP_TAG], "cellView": "form"})
     cell["id"] = SETUP_TAG
     return cell
 
