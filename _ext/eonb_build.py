@@ -211,6 +211,7 @@ _FA_PACK_END = re.compile(r'd\("(fa[brs])",p\)')
 _FA_NOT_ICONS = {"fa-lg", "fa-fw", "fa-solid", "fa-regular", "fa-brands", "fa-xs", "fa-sm", "fa-2x"}
 _IMG = re.compile(r"<img\b[^>]*>")
 _PARA = re.compile(r"<p>(.*?)</p>", re.DOTALL)
+_TABLE_OUTPUT = re.compile(r'<div class="output text_html">(?=(?:(?!<div class="output ).){0,40000}?<table)', re.DOTALL)
 
 
 def fontawesome_icons(script: str) -> dict[tuple[str, str], tuple[int, int, str]]:
@@ -314,6 +315,9 @@ def lighten_page(page: Path, depth: int, html: str) -> str:
         return tag
 
     html = _IMG.sub(img, html)
+    # A table output that scrolls sideways in its own box can be scrolled with
+    # the keyboard too (axe: scrollable-region-focusable).
+    html = _TABLE_OUTPUT.sub('<div class="output text_html" tabindex="0">', html)
     if '<meta name="description"' not in html:
         text = _description(html)
         if text:
