@@ -16,8 +16,9 @@ For every notebook page of the book:
   Pyodide from ``eonb_pyodide_url`` (default: the Pyodide CDN; the offline
   bundle can point it at a local copy).
 * **Downloads**: the executed ``.ipynb`` (with outputs, copied by the theme),
-  the ``.md`` source, this page's PDF handout and the whole-course PDF
-  (``_downloads/pdf/``, made by ``make pdf`` from the built pages).
+  the ``.md`` source, this page's PDF handout and the whole-course PDF, each
+  in a learner and an instructor edition (``_downloads/pdf/``, made by
+  ``make pdf`` from the built pages, see ``tools/pdf_handouts.py``).
 * Root-relative links in the footer become page-relative, so the site also
   works from a folder or a USB stick.
 """
@@ -47,6 +48,7 @@ LITE_DIR = "lite"
 LITE_APPS = ("lab", "notebooks", "tree", "edit", "repl", "consoles")
 PDF_DIR = "_downloads/pdf"
 COURSE_PDF = "eo-notebooks-course.pdf"
+COURSE_PDF_INSTRUCTOR = "eo-notebooks-course-instructor.pdf"
 NOTEBOOKS_DIR = "notebooks"
 _KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
 
@@ -162,9 +164,17 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
             kept.append({"type": "link", "url": pathto(pdf_path(pagename), 1), "text": ".pdf",
                          "icon": "fas fa-file-pdf", "tooltip": "PDF handout of this page",
                          "label": "download-pdf-button"})
+            kept.append({"type": "link", "url": pathto(f"{PDF_DIR}/instructor/{pagename}.pdf", 1),
+                         "text": ".pdf (instructor)", "icon": "fas fa-file-pdf",
+                         "tooltip": "PDF handout of this page, instructor edition with solutions",
+                         "label": "download-pdf-instructor-button"})
             kept.append({"type": "link", "url": pathto(f"{PDF_DIR}/{COURSE_PDF}", 1),
                          "text": "Course PDF", "icon": "fas fa-book",
                          "tooltip": "The whole course as one PDF", "label": "download-course-pdf-button"})
+            kept.append({"type": "link", "url": pathto(f"{PDF_DIR}/{COURSE_PDF_INSTRUCTOR}", 1),
+                         "text": "Course PDF (instructor)", "icon": "fas fa-book",
+                         "tooltip": "The whole course as one PDF, instructor edition with solutions",
+                         "label": "download-course-pdf-instructor-button"})
             group["buttons"] = kept
     if practice and "body" in context:
         host = app.config.eonb_pyodide_url.split("/")[2] if "://" in app.config.eonb_pyodide_url else "this site"

@@ -175,3 +175,51 @@ def test_figure_pngs_are_palette_encoded_smaller_and_the_same_size(tmp_path):
         assert shrunk.size == size and shrunk.mode == "P"
         assert np.abs(np.asarray(shrunk.convert("RGB"), dtype=float) - pixels).mean() < 3   # of 255
     assert eonb_build.shrink_png(path) == (after, after), "a shrunk image is left alone"
+
+
+# --------------------------------------------------------------------------- a light first visit
+
+def test_first_visit_is_light_and_text_comes_first(site_dir: Path):
+    """No 1.45 MB icon script; search index and BokehJS never block the text; figures lazy and sized."""
+    problems = []
+    for path in content_pages(site_dir):
+        rel = path.relative_to(site_dir).as_posix()
+        doc = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        for script in doc.find_all("script", src=True):
+            src = script["src"]
+            if "fontawesome" in src:
+                problems.append(f"{rel}: loads {src} (icons come from _static/eonb-icons.css)")
+            if any(k in src for k in ("searchindex.js", "searchtools.js", "vendor/bokeh/")) \
+                    and not script.has_attr("defer"):
+                problems.append(f"{rel}: {src} blocks rendering (no defer)")
+        if not doc.find("link", href=lambda h: h and h.endswith("_static/eonb-icons.css")):
+            problems.append(f"{rel}: no icon stylesheet")
+        meta = doc.find("meta", attrs={"name": "description"})
+        if not meta or len(meta.get("content", "")) < 40:
+            problems.append(f"{rel}: no meta description")
+        article = doc.select_one("article.bd-article")
+        figures = [img for img in (article.find_all("img") if article else [])
+                   if "_images/" in img.get("src", "")]
+        for img in figures:
+            if not (img.get("width") and img.get("height")):
+                problems.append(f"{rel}: {img['src']} has no width/height")
+        for img in figures[1:]:
+            if img.get("loading") != "lazy":
+                problems.append(f"{rel}: {img['src']} below the first figure is not loading=lazy")
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_icon_stylesheet_draws_every_icon_the_pages_use(site_dir: Path):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "_ext"))
+    import eonb_build
+
+    css = (site_dir / "_static" / "eonb-icons.css").read_text(encoding="utf-8")
+    assert len(css) < 30_000, f"icon stylesheet is {len(css)} bytes"
+    used = set()
+    for path in content_pages(site_dir):
+        used |= eonb_build.icons_used(path.read_text(encoding="utf-8"))
+    assert used, "no icons found on the pages"
+    missing = [name for _, name in used if f".fa-{name} " not in css and f".fa-{name}," not in css]
+    assert not missing, f"icons used on the pages but not drawn: {missing}"

@@ -241,6 +241,6 @@ def embed(layout, *, caption: str, label: str, control_label: str = "Month shown
     script, div = components(layout)
     figure_id = f"eonb-interactive-{uuid.uuid4().hex[:8]}"
     name_controls = _NAME_CONTROLS % {"id": json.dumps(figure_id), "label": json.dumps(control_label)}
-    return HTML(f'<figure id="{figure_id}" class="eonb-interactive" role="group" aria-label="{html.escape(label)}">'
+    return HTML(f'<figure id="{figure_id}" class="eonb-interactive" aria-label="{html.escape(label)}">'
                 f"{div}<noscript><p>This interactive figure needs JavaScript.</p></noscript>"
                 f"<figcaption>{html.escape(caption)}</figcaption></figure>{script}{name_controls}")

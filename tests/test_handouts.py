@@ -1,0 +1,102 @@
+"""The PDF handouts come in two editions, and each holds what it should.
+
+``tools/pdf_handouts.py`` (run by ``make test`` before pytest) prints every
+page as a learner edition (solutions and self-check answers left out) and an
+instructor edition (``<html class="eonb-instructor">``, every ``<details>``
+opened, every solution revealed), and the whole course in both editions.
+Here ``pdftotext`` reads the PDFs: a sentence of each solution, and of each
+self-check answer, is in the instructor edition and not in the learner one.
+Lesson 5's interactive figure prints with a note on where to use it.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import ROOT, SITE
+
+sys.path.insert(0, str(ROOT / "tools"))
+import pdf_handouts  # noqa: E402
+
+pytestmark = [pytest.mark.build]
+
+LESSONS = sorted(p.stem for p in (ROOT / "book").glob("lesson*.md"))
+PDF = SITE / pdf_handouts.PDF_DIR
+
+
+def words(text: str) -> str:
+    return " ".join(re.sub(r"[^\w%°.,+-]+", " ", text).split())
+
+
+def pdf_words(pdf: Path) -> str:
+    assert pdf.exists(), f"{pdf} is missing (make test runs tools/pdf_handouts.py first)"
+    return words(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                                check=True).stdout)
+
+
+def hidden_sentences(doc: str) -> dict[str, list[str]]:
+    """A run of eight words from each solution and each self-check answer of a page."""
+    html = BeautifulSoup((SITE / f"book/{doc}.html").read_text(encoding="utf-8"), "html.parser")
+    found: dict[str, list[str]] = {"solution": [], "answer": []}
+    for kind, selector in (("solution", "div.solution"), ("answer", "details.sd-dropdown")):
+        for box in html.select(f"article {selector}"):
+            for p in box.select("p"):
+                if "admonition-title" in (p.get("class") or []) or p.find_parent("summary"):
+                    continue
+                text = words(p.get_text(" "))
+                if len(text.split()) >= 10:
+                    found[kind].append(" ".join(text.split()[2:10]))
+                    break
+    return found
+
+
+@pytest.mark.parametrize("doc", LESSONS)
+def test_instructor_edition_has_the_solutions_and_learner_edition_does_not(doc):
+    sentences = hidden_sentences(doc)
+    checked = sentences["solution"] + sentences["answer"]
+    if not checked:
+        pytest.skip(f"{doc} has no solution or answer written in prose")
+    learner = pdf_words(PDF / f"book/{doc}.pdf")
+    instructor = pdf_words(PDF / "instructor" / f"book/{doc}.pdf")
+    missing = [s for s in checked if s not in instructor]
+    leaked = [s for s in checked if s in learner]
+    assert not missing, f"instructor edition of {doc} lacks: {missing}"
+    assert not leaked, f"learner edition of {doc} prints: {leaked}"
+    assert "instructor edition" in learner, "the learner edition says where the solutions are"
+
+
+def test_both_course_pdfs_exist_and_differ_in_the_solutions():
+    learner = pdf_words(PDF / pdf_handouts.COURSE_PDF)
+    instructor = pdf_words(PDF / pdf_handouts.EDITION_COURSE["instructor"])
+    sentences = [s for doc in LESSONS for s in hidden_sentences(doc)["solution"]]
+    assert sentences
+    assert all(s in instructor for s in sentences), [s for s in sentences if s not in instructor][:3]
+    assert not any(s in learner for s in sentences), [s for s in sentences if s in learner][:3]
+    assert "Instructor edition" in instructor and "Learner edition" in learner
+
+
+def test_interactive_figure_prints_with_a_note():
+    for edition in ("", "instructor/"):
+        text = pdf_words(PDF / f"{edition}book/lesson5-dask.pdf")
+        assert "Interactive figure, printed here as its first frame" in text
+        assert "lesson5-dask.html" in text
+
+
+def test_pages_link_both_editions():
+    html = (SITE / "book/lesson1-notebooks-sst.html").read_text(encoding="utf-8")
+    for href in ("_downloads/pdf/book/lesson1-notebooks-sst.pdf",
+                 "_downloads/pdf/instructor/book/lesson1-notebooks-sst.pdf",
+                 f"_downloads/pdf/{pdf_handouts.COURSE_PDF}",
+                 f"_downloads/pdf/{pdf_handouts.EDITION_COURSE['instructor']}"):
+        assert href in html, f"lesson 1 does not link {href}"
+
+
+def test_edition_names_are_checked():
+    with pytest.raises(ValueError, match="edition must be one of"):
+        pdf_handouts.print_page(None, "", Path("x.pdf"), "", "", edition="teacher")
