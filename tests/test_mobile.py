@@ -144,3 +144,22 @@ def test_laptop_menu_button_hides_and_shows_the_navigation(contexts, site_url):
         assert _sidebar_open(page)
     finally:
         page.close()
+
+
+def test_the_interactive_map_fits_a_phone(contexts, site_url):
+    """Lesson 5's Bokeh map scales down to a phone's column (it keeps its aspect),
+    so the reader sees the whole map and slider without scrolling inside it."""
+    page = contexts[390].new_page()
+    try:
+        page.goto(site_url + "book/lesson5-dask.html", wait_until="load")
+        page.wait_for_selector("figure.eonb-interactive canvas", state="attached", timeout=20000)
+        page.wait_for_timeout(1000)
+        got = page.evaluate("""() => {
+          const f = document.querySelector('figure.eonb-interactive');
+          const c = f.querySelector('canvas').getBoundingClientRect();
+          return {scroll: f.scrollWidth, client: f.clientWidth, canvas: c.width};
+        }""")
+        assert got["scroll"] <= got["client"] + 1, f"the map scrolls inside its box at 390 px: {got}"
+        assert got["canvas"] > 200, f"the map is too small to read at 390 px: {got}"
+    finally:
+        page.close()

@@ -104,7 +104,8 @@ def time_slider_map(frames: xr.DataArray, series: xr.DataArray | None = None, *,
     palette : str
         ``"balance"`` (cmocean, diverging) or a matplotlib colour map name.
     width : int
-        Width in pixels.
+        Largest width in pixels.  The figure scales down with the page, keeping
+        its aspect, so it fits a phone's screen.
 
     Returns
     -------
@@ -144,7 +145,8 @@ def time_slider_map(frames: xr.DataArray, series: xr.DataArray | None = None, *,
                      x_range=(lon[0] - dlon / 2, lon[-1] + dlon / 2),
                      y_range=(lat[0] - dlat / 2, lat[-1] + dlat / 2),
                      x_axis_label="longitude (°E)", y_axis_label="latitude (°N)",
-                     tools="pan,wheel_zoom,box_zoom,reset,save")
+                     tools="pan,wheel_zoom,box_zoom,reset,save", sizing_mode="scale_width",
+                     max_width=width)
     map_fig.image("image", source=shown, x=lon[0] - dlon / 2, y=lat[0] - dlat / 2,
                   dw=lon[-1] - lon[0] + dlon, dh=lat[-1] - lat[0] + dlat, color_mapper=colours)
     coast_x, coast_y = coastline_segments(float(lon.min()), float(lon.max()))
@@ -160,7 +162,8 @@ def time_slider_map(frames: xr.DataArray, series: xr.DataArray | None = None, *,
     # the slider steps through the frames by number, but shows the month, e.g. "2014-01"
     month_label = CustomJSTickFormatter(args=dict(months=months), code="return months[Math.round(tick)];")
     slider = Slider(start=0, end=len(months) - 1, value=0, step=1, title="month",
-                    format=month_label, width=width - 20)
+                    format=month_label, width=width - 20, sizing_mode="stretch_width",
+                    max_width=width - 20)
     args = dict(frames=frames_source, shown=shown, fig=map_fig, months=months, title=title)
     code = """
         const i = cb_obj.value;
@@ -172,7 +175,8 @@ def time_slider_map(frames: xr.DataArray, series: xr.DataArray | None = None, *,
         times = series["time"].values.astype("datetime64[ms]").astype(np.int64).astype(float)
         line_fig = figure(width=width, height=180, x_axis_type="datetime",
                           y_axis_label=series.attrs.get("units", ""), title=series.attrs.get("long_name", ""),
-                          tools="pan,wheel_zoom,box_zoom,reset")
+                          tools="pan,wheel_zoom,box_zoom,reset", sizing_mode="scale_width",
+                          max_width=width)
         line_fig.line(times, series.values, color="black", line_width=1.5)
         now = Span(location=times[0], dimension="height", line_color="#b2182b", line_dash="dashed",
                    line_width=2)
@@ -181,7 +185,7 @@ def time_slider_map(frames: xr.DataArray, series: xr.DataArray | None = None, *,
         code += "\n        now.location = times[i];"
         parts.append(line_fig)
     slider.js_on_change("value", CustomJS(args=args, code=code))
-    return column(*parts)
+    return column(*parts, sizing_mode="stretch_width", max_width=width)
 
 
 _NAME_CONTROLS = """<script>
