@@ -62,17 +62,29 @@ def site_url(site_dir: Path):
 
 
 @pytest.fixture(scope="session")
-def browser():
-    """Headless Debian Chromium driven by Playwright."""
-    executable = shutil.which("chromium")
-    if executable is None:
+def playwright_session():
+    """One Playwright driver for the whole run (a second sync_playwright() inside
+    the first one fails: "Sync API inside the asyncio loop")."""
+    if shutil.which("chromium") is None:
         pytest.fail("Debian's chromium is not installed: `make test` installs it (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+        yield p
+
+
+def launch_chromium(playwright_session, extra_args=()):
+    """Headless Debian Chromium with the course's arguments (plus ``extra_args``)."""
+    return playwright_session.chromium.launch(executable_path=shutil.which("chromium"),
+                                              args=[*CHROMIUM_ARGS, *extra_args])
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_session):
+    """Headless Debian Chromium driven by Playwright."""
+    b = launch_chromium(playwright_session)
+    yield b
+    b.close()
 
 
 def html_pages(site_dir: Path) -> list[Path]:

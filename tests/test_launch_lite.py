@@ -11,14 +11,13 @@ laptop with no network):
 
 from __future__ import annotations
 
-import shutil
 import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from conftest import CHROMIUM_ARGS, SITE
+from conftest import SITE, launch_chromium
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "_ext"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
@@ -30,20 +29,14 @@ ROOT = Path(__file__).resolve().parents[1]
 LESSONS = [doc for doc, src in lite_contents.toc_pages(ROOT)
            if Path(doc).name.startswith("lesson") and lite_contents.read_practice(src, doc)]
 # No name resolves except this machine: every request to the outside fails as offline.
-OFFLINE_ARGS = [*CHROMIUM_ARGS, "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
+OFFLINE_RESOLVER = ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
 
 
 @pytest.fixture(scope="module")
-def offline_browser():
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail("Debian's chromium is not installed: `make test` installs it (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=executable, args=OFFLINE_ARGS)
-        yield b
-        b.close()
+def offline_browser(playwright_session):
+    b = launch_chromium(playwright_session, OFFLINE_RESOLVER)
+    yield b
+    b.close()
 
 
 @pytest.mark.build

@@ -88,7 +88,7 @@ def mistakes():
         (float(toy_biomass), "that is the biomass; multiply by the carbon fraction 0.47."),
         (expected * 44 / 12, "that is CO₂ (carbon × 44/12), not carbon."),
         (0.5 * float(toy_biomass), "that uses a carbon fraction of 0.5; the lesson uses 0.47."),
-        (0.47 * float(toy_agb.sum()) * side_km**2 * 100, "latitude weights forgotten: every pixel's "
+        (0.47 * float(toy_agb.sum()) * dy_km * dx_km * 100, "latitude weights forgotten: every pixel's "
          "area shrinks with cos(latitude)."),
     ]
 
