@@ -84,6 +84,18 @@ def test_cache_dir_stays_inside_the_cache(cache):
     assert datasets.cache_dir("no2").parent == cache
 
 
+def test_a_folder_an_older_eolab_left_in_the_cache_is_rebuilt(cache, capsys):
+    """A learner who ran an earlier version of the course has cache folders without the
+    marker: inside the cache (which eolab alone manages) they are rebuilt, not refused."""
+    old = cache / "tiles-from-an-older-eolab"
+    old.mkdir(parents=True)
+    (old / "tile_33UUU.zarr").write_text("written by eolab 0.1 before markers existed")
+    assert reflectance.build_store(folder=old) == old
+    assert datasets.check_complete(old) is None
+    assert "incomplete or corrupt" in capsys.readouterr().out
+    assert not (old / "tile_33UUU.zarr").is_file(), "the old file was replaced by the new store"
+
+
 # ------------------------------------------------------------- 3. broken files
 def test_a_truncated_no2_truth_file_is_detected_and_rebuilt(cache, capsys):
     path = no2.build("europe", seed=5)

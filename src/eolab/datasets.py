@@ -252,9 +252,14 @@ def write_marker(folder: str | os.PathLike) -> None:
 
 
 def is_ours(folder: str | os.PathLike) -> bool:
-    """Whether ``folder`` was made by eolab (it holds the marker, or an eolab README of an older version)."""
+    """Whether ``folder`` was made by eolab: it holds the marker, or an eolab README of an older
+    version, or it lies inside the cache root (which eolab alone manages: a folder there left by an
+    older eolab, without a marker, is rebuilt rather than refused)."""
     folder = Path(folder)
     if (folder / MARKER).exists():
+        return True
+    root, where = cache_root().resolve(), folder.resolve()
+    if root in where.parents:
         return True
     readme = folder / "README.txt"
     try:
