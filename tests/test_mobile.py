@@ -156,9 +156,10 @@ def test_the_interactive_map_fits_a_phone(contexts, site_url):
         page.wait_for_timeout(1000)
         got = page.evaluate("""() => {
           const f = document.querySelector('figure.eonb-interactive');
-          const c = f.querySelector('canvas').getBoundingClientRect();
-          return {scroll: f.scrollWidth, client: f.clientWidth, canvas: c.width};
+          return {scroll: f.scrollWidth, client: f.clientWidth};
         }""")
+        # Bokeh draws in shadow roots: Playwright's locator pierces them, querySelector does not.
+        got["canvas"] = page.locator("figure.eonb-interactive canvas").first.bounding_box()["width"]
         assert got["scroll"] <= got["client"] + 1, f"the map scrolls inside its box at 390 px: {got}"
         assert got["canvas"] > 200, f"the map is too small to read at 390 px: {got}"
     finally:
