@@ -1,7 +1,7 @@
 # EO Notebooks: the two commands are `make book` and `make test` (see README.md).
 # Every target that shares its name with a folder (book/, tests/, benchmarks/)
 # must be .PHONY, or make thinks it is "up to date" and does nothing.
-.PHONY: book test serve clean clean-all install vendor browser benchmark help notebooks pdf pdf-tools offline site-benchmark prepare launch-wheels launch-check
+.PHONY: check format unit book test serve clean clean-all install vendor browser benchmark help notebooks pdf pdf-tools offline site-benchmark prepare launch-wheels launch-check
 
 PYTHON ?= python3
 VENV := .venv
@@ -24,6 +24,9 @@ MATHJAX_VERSION := 3.2.2
 help:
 	@echo "make book    - install everything into .venv and build the site into $(BUILD)/html"
 	@echo "make test    - build (if needed) and run the whole test suite"
+	@echo "make check   - the style gate: ruff lint + format check, codespell, launch notebooks stripped (seconds)"
+	@echo "make format  - apply ruff's fixes and formatting"
+	@echo "make unit    - the tests that need no built site (about a minute)"
 	@echo "make prepare - everything that needs a package registry (venv, MathJax, Chromium)"
 	@echo "make serve   - preview the built site at http://127.0.0.1:8000"
 	@echo "make benchmark - print build and lesson timings"
@@ -71,6 +74,27 @@ browser:
 
 pdf-tools: browser
 
+# --- The fast loop: check (style), unit (no site), then test (everything) ---
+# Paths ruff and codespell look at (the rest, e.g. notebooks/ and _build/, is excluded
+# in pyproject.toml).
+CHECK_PATHS := src tests tools _ext benchmarks book README.md CONTRIBUTING.md _config.yml _toc.yml Makefile
+
+check: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/codespell $(CHECK_PATHS)
+	$(BIN)/nbstripout --keep-id --verify notebooks/*.ipynb
+	@echo "check: ruff, format, codespell and stripped notebooks all clean"
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Tests that need neither the built site, nor Chromium, nor a launch environment
+# (markers set in tests/conftest.py from the fixtures a test uses).
+unit: $(STAMP)
+	$(NONET) $(BIN)/python -m pytest -m "not build and not browser and not slow" -q
+
 # The tests read the built site, its PDF handouts included.
 test: prepare book
 	$(NONET) $(BIN)/python tools/pdf_handouts.py --site $(BUILD)/html
@@ -94,7 +118,8 @@ OFFLINE_ZIP := $(BUILD)/eo-notebooks-offline.zip
 
 # Binder, JupyterHub and Colab open notebooks/<lesson>.ipynb from the repository:
 # regenerate after adding or editing a lesson, then commit notebooks/
-# (tests/test_launch_links.py fails while they are out of date).
+# (tests/test_delivery.py::test_launch_notebooks_are_generated_and_up_to_date fails
+# while they are out of date).
 notebooks: $(STAMP)
 	$(BIN)/python tools/notebooks.py
 

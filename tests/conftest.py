@@ -116,3 +116,19 @@ def open_guarded(browser, url: str, allowed, viewport=(1280, 900)):
     page.goto(url, wait_until="load")
     page.wait_for_load_state("networkidle")
     return page, errors, refused
+
+
+# --- Markers from what a test uses, so `make unit` can leave the site out -------------
+# A test that uses the built site (directly or through another fixture) is `build`; one
+# that drives Chromium is `browser`.  `make unit` runs what is neither, nor `slow`.
+_BUILD_FIXTURES = {"site_dir", "site_url"}
+_BROWSER_FIXTURES = {"browser", "playwright_session"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if used & _BUILD_FIXTURES:
+            item.add_marker(pytest.mark.build)
+        if used & _BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
