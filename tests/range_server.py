@@ -29,7 +29,7 @@ _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    server: "_Server"
+    server: _Server
 
     def log_message(self, *args):  # quiet in tests
         pass
@@ -75,11 +75,11 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         return path, start, end
 
-    def do_HEAD(self):  # noqa: N802 - http.server's naming
+    def do_HEAD(self):
         self.server.count_request(self.command, self.path, self.headers.get("Range"))
         self._send_head()
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         self.server.count_request(self.command, self.path, self.headers.get("Range"))
         head = self._send_head()
         if head is None:
@@ -123,7 +123,7 @@ class RangeServer:
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
-    def start(self) -> "RangeServer":
+    def start(self) -> RangeServer:
         self._server = _Server(self.folder)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
@@ -136,7 +136,7 @@ class RangeServer:
             self._thread.join(timeout=5)
             self._server = None
 
-    def __enter__(self) -> "RangeServer":
+    def __enter__(self) -> RangeServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:

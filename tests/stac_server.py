@@ -50,7 +50,7 @@ class StacServer:
         self.process: subprocess.Popen | None = None
         self.port: int | None = None
 
-    def start(self, timeout: float = 30.0) -> "StacServer":
+    def start(self, timeout: float = 30.0) -> StacServer:
         self.workdir.mkdir(parents=True, exist_ok=True)
         hrefs = []
         for c in self.collections:
@@ -69,7 +69,8 @@ class StacServer:
             if self._wait(timeout):
                 return self
             self.stop()
-        raise RuntimeError(f"rustac serve did not start: {(self.workdir / 'rustac.log').read_text()}")
+        log = (self.workdir / "rustac.log").read_text()
+        raise RuntimeError(f"rustac serve did not start: {log}")
 
     def _wait(self, timeout: float) -> bool:
         deadline = time.monotonic() + timeout
@@ -77,7 +78,7 @@ class StacServer:
             if self.process.poll() is not None:
                 return False
             try:
-                with urllib.request.urlopen(self.url + "/", timeout=2) as r:  # noqa: S310
+                with urllib.request.urlopen(self.url + "/", timeout=2) as r:
                     if r.status == 200:
                         return True
             except OSError:
@@ -95,7 +96,7 @@ class StacServer:
             self.process = None
             self.log.close()
 
-    def __enter__(self) -> "StacServer":
+    def __enter__(self) -> StacServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:

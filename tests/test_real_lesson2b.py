@@ -15,10 +15,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from eolab.archives import _common, biomass_cci
 from range_server import RangeServer
 from real_cells import run_real_cells
+
+from eolab.archives import _common, biomass_cci
 
 HERE = Path(__file__).parent
 LESSON = "lesson2-biomass-shapefiles.md"
@@ -40,7 +40,8 @@ def ceda(tmp_path_factory):
     folder = tmp_path_factory.mktemp("ceda")
     files = FIX.write_tiles(folder)
     with RangeServer(folder) as server:
-        yield {"server": server, "files": files, "env": {"EOLAB_ENDPOINT_BIOMASS_CCI": server.url()}}
+        yield {"server": server, "files": files,
+               "env": {"EOLAB_ENDPOINT_BIOMASS_CCI": server.url()}}
 
 
 @pytest.fixture(scope="module")
@@ -97,9 +98,9 @@ def test_a_server_that_is_down_is_named_in_the_error(tmp_path):
 
 def test_a_tile_in_another_crs_fails_with_the_documented_layout(tmp_path):
     FIX.write_drifted(tmp_path)
-    with RangeServer(tmp_path) as server:
-        with pytest.raises(_common.ArchiveUnavailable, match="documented EPSG:4326"):
-            biomass_cci.load((37.2, -0.3, 37.4, -0.1), endpoint=server.url())
+    with RangeServer(tmp_path) as server, \
+            pytest.raises(_common.ArchiveUnavailable, match="documented EPSG:4326"):
+        biomass_cci.load((37.2, -0.3, 37.4, -0.1), endpoint=server.url())
 
 
 def test_a_year_outside_the_product_is_refused():

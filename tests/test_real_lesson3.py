@@ -16,11 +16,11 @@ import importlib.util
 from pathlib import Path
 
 import pytest
-
-from eolab.archives import _common, landsat_stac
 from range_server import RangeServer
 from real_cells import run_real_cells
 from stac_server import StacServer
+
+from eolab.archives import _common, landsat_stac
 
 HERE = Path(__file__).parent
 LESSON = "lesson3-data-cube.md"
@@ -133,9 +133,9 @@ def test_an_item_whose_asset_was_renamed_fails_with_the_documented_layout(archiv
     drifted = copy.deepcopy(built["items"])
     for it in drifted:
         it["assets"]["pixel_qa"] = it["assets"].pop("QA_PIXEL")
-    with StacServer(built["collections"], drifted, tmp_path) as api:
-        with pytest.raises(_common.ArchiveUnavailable, match="missing asset 'QA_PIXEL'"):
-            landsat_stac.search(endpoint=api.url, **FIX.SEARCH)
+    with StacServer(built["collections"], drifted, tmp_path) as api, \
+            pytest.raises(_common.ArchiveUnavailable, match="missing asset 'QA_PIXEL'"):
+        landsat_stac.search(endpoint=api.url, **FIX.SEARCH)
 
 
 def test_s3_hrefs_become_https_addresses_of_the_public_bucket(monkeypatch):

@@ -102,7 +102,8 @@ def truth() -> dict:
     """
     out = {}
     for date, coll, cc, cloud, (h, w) in SCENES:
-        if not (SEARCH["datetime"][:10] <= date <= SEARCH["datetime"][11:]) or cc >= SEARCH["max_cloud"]:
+        start, end = SEARCH["datetime"].split("/")
+        if not start <= date <= end or cc >= SEARCH["max_cloud"]:
             continue
         out[date] = {"cloud_pct": {"none": 0.0, "all": 100.0, "north": 50.0}[cloud],
                      "lake_km2": None if cloud != "none" else h * w * PIXEL * PIXEL / 1e6,
@@ -167,7 +168,8 @@ def _footprint():
             [min(lon), min(lat), max(lon), max(lat)])
 
 
-def item(date: str, collection: str, cloud_cover: float, bucket_prefix: str = "s3://deafrica-landsat"):
+def item(date: str, collection: str, cloud_cover: float,
+         bucket_prefix: str = "s3://deafrica-landsat"):
     """One STAC item as DE Africa's explorer serves it (a dict)."""
     geometry, bbox = _footprint()
     sid = scene_id(date, collection)

@@ -1,4 +1,4 @@
-"""Real ESA CCI Biomass above-ground biomass over Kenya: a windowed read of the 100 m GeoTIFF tiles on CEDA.
+"""Real ESA CCI Biomass above-ground biomass: a windowed read of the 100 m GeoTIFF tiles on CEDA.
 
 Lesson 2b teaches on a SYNTHETIC biomass map (:mod:`eolab.synthetic.biomass`).  The
 real one is the ESA Climate Change Initiative (CCI) Biomass map of above-ground biomass
@@ -44,6 +44,7 @@ RESOLUTION = TILE_DEG / TILE_PIXELS
 CRS = "EPSG:4326"
 UNITS = "Mg ha-1"
 LAYERS = {"agb": "AGB", "agb_sd": "AGB_SD"}
+LONG_NAMES = {"agb": "above-ground biomass", "agb_sd": "standard deviation of above-ground biomass"}
 
 GDAL_OPTIONS = {
     "GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR",   # do not list the CEDA folder
@@ -156,8 +157,8 @@ def load(bbox, year: int = 2020, version: str = VERSION, endpoint: str | None = 
     ArchiveUnavailable
         A tile could not be read, or does not have the documented layout.
     """
-    import rioxarray  # noqa: F401  (registers .rio)
     import rasterio
+    import rioxarray  # noqa: F401  (registers .rio)
     import xarray as xr
 
     if int(year) not in YEARS:
@@ -175,8 +176,7 @@ def load(bbox, year: int = 2020, version: str = VERSION, endpoint: str | None = 
                     parts.append(_read_window(url, bbox, top, left))
             da = xr.combine_by_coords([p.to_dataset(name=layer) for p in parts])[layer]
             layers[layer] = da.sortby("y", ascending=False).sortby("x").assign_attrs(
-                units=UNITS, long_name={"agb": "above-ground biomass",
-                                        "agb_sd": "standard deviation of above-ground biomass"}[layer])
+                units=UNITS, long_name=LONG_NAMES[layer])
     ds = xr.Dataset(layers).rio.write_crs(CRS)
     ds.attrs = {"title": f"ESA CCI Biomass AGB {year}, v{version}, window {bbox}",
                 "source": " ".join(urls), "crs": CRS}
@@ -192,7 +192,8 @@ def live_check() -> dict:
     import time
 
     start = time.perf_counter()
-    out = {"endpoint": _common.endpoint(SOURCE), "ok": False, "bytes": 0, "seconds": 0.0, "detail": ""}
+    out = {"endpoint": _common.endpoint(SOURCE), "ok": False, "bytes": 0, "seconds": 0.0,
+           "detail": ""}
     try:
         ds = load((37.25, -0.2, 37.35, -0.1))
         out.update(ok=True, bytes=int(ds.nbytes),

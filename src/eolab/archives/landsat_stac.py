@@ -1,4 +1,4 @@
-"""Real Landsat 8/9 Collection 2 Level-2 scenes over Gaborone Dam, from Digital Earth Africa's STAC API.
+"""Real Landsat 8/9 Collection 2 Level-2 scenes of Gaborone Dam, from Digital Earth Africa's STAC.
 
 Lesson 3 teaches on SYNTHETIC scenes (:mod:`eolab.synthetic.landsat`).  The real ones
 are USGS Landsat Collection 2 Level-2 surface reflectance, mirrored by Digital Earth
@@ -224,7 +224,8 @@ def load(items=None, bands=("green", "swir16", "qa_pixel"), bbox=BBOX, chunks=No
     if items is None:
         items = search(bbox=bbox, **search_kw)
     if len(items) == 0:
-        raise ValueError("no scenes to load: widen the datetime interval or max_cloud of the search")
+        raise ValueError("no scenes to load: widen the datetime interval or max_cloud "
+                         "of the search")
     to_key = {v: k for k, v in BANDS.items()}
     keys = [to_key.get(b, b) for b in bands]
     unknown = [b for b in keys if b not in BANDS]
