@@ -106,3 +106,26 @@ def test_a_tile_in_another_crs_fails_with_the_documented_layout(tmp_path):
 def test_a_year_outside_the_product_is_refused():
     with pytest.raises(ValueError, match="2007"):
         biomass_cci.load((37.2, -0.3, 37.4, -0.1), year=2012)
+
+
+def test_the_range_server_speaks_http_byte_ranges(tmp_path):
+    """What GDAL's /vsicurl/ relies on: 206 + Content-Range, Accept-Ranges, 416 past the end."""
+    import urllib.error
+    import urllib.request
+
+    (tmp_path / "f.bin").write_bytes(bytes(range(256)) * 4)   # 1024 bytes
+    with RangeServer(tmp_path) as server:
+        req = urllib.request.Request(server.url("f.bin"), headers={"Range": "bytes=10-19"})
+        with urllib.request.urlopen(req) as r:  # noqa: S310 - loopback
+            assert r.status == 206 and r.headers["Content-Range"] == "bytes 10-19/1024"
+            assert r.headers["Accept-Ranges"] == "bytes" and r.read() == bytes(range(10, 20))
+        req = urllib.request.Request(server.url("f.bin"), headers={"Range": "bytes=-4"})
+        with urllib.request.urlopen(req) as r:  # noqa: S310
+            assert r.headers["Content-Range"] == "bytes 1020-1023/1024" and len(r.read()) == 4
+        req = urllib.request.Request(server.url("f.bin"), headers={"Range": "bytes=2000-"})
+        with pytest.raises(urllib.error.HTTPError) as err:
+            urllib.request.urlopen(req)  # noqa: S310
+        assert err.value.code == 416
+        with urllib.request.urlopen(server.url("f.bin")) as r:  # noqa: S310
+            assert r.status == 200 and len(r.read()) == 1024
+        assert server.bytes_served("f.bin") == 10 + 4 + 1024
