@@ -62,7 +62,7 @@ class StacServer:
         hrefs.append(str(items))
         for _ in range(3):  # the free port may be taken between probe and bind
             self.port = _free_port()
-            self.log = open(self.workdir / "rustac.log", "w")
+            self.log = open(self.workdir / "rustac.log", "w")  # noqa: SIM115
             self.process = subprocess.Popen(
                 [rustac_binary(), "serve", *hrefs, "--addr", f"127.0.0.1:{self.port}"],
                 stdout=self.log, stderr=subprocess.STDOUT)
