@@ -88,8 +88,9 @@ class _Handler(BaseHTTPRequestHandler):
         with open(path, "rb") as f:
             f.seek(start)
             body = f.read(end - start + 1)
-        self.wfile.write(body)
+        # counted before sending, so a client that has the bytes always sees them counted
         self.server.count_bytes(path, len(body))
+        self.wfile.write(body)
 
 
 class _Server(ThreadingHTTPServer):
