@@ -25,8 +25,8 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
-__all__ = ["MARKER", "building_folder", "cache_dir", "cache_root", "check_complete", "ensure_folder",
-           "is_ours", "synthetic_note", "write_marker"]
+__all__ = ["MARKER", "building_folder", "cache_dir", "cache_root", "check_complete",
+           "ensure_folder", "is_ours", "synthetic_note", "write_marker"]
 
 
 def cache_root() -> Path:
@@ -48,8 +48,10 @@ def cache_dir(*parts: str) -> Path:
     """
     root = cache_root()
     for part in parts:
-        if not isinstance(part, str) or not part or Path(part).is_absolute() or ".." in Path(part).parts:
-            raise ValueError(f"cache_dir: {part!r} is not a sub-folder name inside the cache {root}; "
+        if (not isinstance(part, str) or not part or Path(part).is_absolute()
+                or ".." in Path(part).parts):
+            raise ValueError(f"cache_dir: {part!r} is not a sub-folder name inside the cache "
+                             f"{root}; "
                              "use plain names such as cache_dir('landsat')")
     folder = root.joinpath(*parts)
     folder.mkdir(parents=True, exist_ok=True)
@@ -151,16 +153,17 @@ def _check_target(folder: Path) -> Path:
     here = Path.cwd().resolve()
     if resolved == here or resolved in here.parents or resolved == Path.home().resolve() \
             or resolved == Path(resolved.anchor):
-        raise ValueError(f"refusing to build into {str(folder)!r}: it is the current folder, your home or "
-                         "one of their parents; pass a new folder name, e.g. folder='my_store'")
+        raise ValueError(f"refusing to build into {str(folder)!r}: it is the current folder, "
+                         "your home or one of their parents; pass a new folder name, "
+                         "e.g. folder='my_store'")
     if folder.exists():
         if not folder.is_dir():
             raise FileExistsError(f"{str(folder)!r} exists and is a file, not an eolab folder; "
                                   "pass a new folder name or remove it yourself")
         if any(folder.iterdir()) and not is_ours(folder):
-            raise FileExistsError(f"{str(folder)!r} exists and holds files eolab did not make; eolab will not "
-                                  "delete them. Pass a new folder name (or an empty folder), "
-                                  "or move those files yourself")
+            raise FileExistsError(f"{str(folder)!r} exists and holds files eolab did not make; "
+                                  "eolab will not delete them. Pass a new folder name "
+                                  "(or an empty folder), or move those files yourself")
     return folder
 
 
@@ -200,7 +203,8 @@ def ensure_folder(folder: str | os.PathLike, note: str, write: Callable[[Path], 
         if problem is None and not overwrite:
             return folder          # another process finished it while we waited
         if folder.exists() and any(folder.iterdir()) and not overwrite:
-            print(f"eolab: the cached {folder.name} was incomplete or corrupt ({problem}); rebuilding it")
+            print(f"eolab: the cached {folder.name} was incomplete or corrupt ({problem}); "
+                  "rebuilding it")
         with _building(folder, note) as tmp:
             write(tmp)
     return folder
@@ -209,7 +213,8 @@ def ensure_folder(folder: str | os.PathLike, note: str, write: Callable[[Path], 
 @contextlib.contextmanager
 def _building(folder: Path, note: str):
     folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix="tmp-" + folder.name.replace(".", "-") + "-", dir=folder.parent))
+    prefix = "tmp-" + folder.name.replace(".", "-") + "-"
+    tmp = Path(tempfile.mkdtemp(prefix=prefix, dir=folder.parent))
     try:
         yield tmp
         (tmp / "README.txt").write_text(note)

@@ -304,6 +304,13 @@ def load(bands=("green", "swir16", "qa_pixel"), seed: int = 0, chunks=None,
     if not len(items):
         raise ValueError(f"the search {search} matched no scenes: the archive covers {START} to {END}")
     ds = odc.stac.load(items, bands=list(bands), groupby=groupby, chunks=chunks)
+    for band in ds.data_vars:
+        if band == "qa_pixel":
+            ds[band].attrs.setdefault("long_name", "Pixel quality assessment bits (QA_PIXEL, SYNTHETIC)")
+        else:
+            number, common = _BAND_INFO[band][:2]
+            ds[band].attrs.setdefault("long_name", f"Surface reflectance DN, OLI band {number} ({common}), "
+                                                   f"SYNTHETIC; reflectance = DN x {SCALE} + {OFFSET}")
     ds.attrs.update(title=TITLE, eolab_kind="synthetic", source=f"{GENERATOR} (seed {seed})",
                     comment=f"SYNTHETIC scenes imitating {REAL_PRODUCT}; DN = (reflectance - {OFFSET}) / {SCALE}")
     return ds
