@@ -119,11 +119,32 @@ def test_datasets_load_dispatches_to_the_generator():
 def test_source_real_without_a_real_loader_is_a_clear_error(monkeypatch):
     import sys
 
+    import eolab
+
     monkeypatch.setitem(sys.modules, "eolab.archives", None)     # as if the package were absent
+    monkeypatch.delattr(eolab, "archives", raising=False)
     with pytest.raises(ValueError, match="no real loader for 'sst_big'"):
         datasets.load("sst_big", source="real")
     with pytest.raises(ValueError, match="source must be one of"):
         datasets.load("sst_big", source="measured")
+
+
+def test_source_real_dispatches_to_eolab_archives_load_real(monkeypatch):
+    import sys
+    import types
+
+    calls = []
+    fake = types.ModuleType("eolab.archives")
+    fake.names = lambda: ["sst_big"]
+    fake.load_real = lambda name, **kw: calls.append((name, kw)) or xr.Dataset(attrs={"real": 1})
+    monkeypatch.setitem(sys.modules, "eolab.archives", fake)
+    import eolab
+
+    monkeypatch.setattr(eolab, "archives", fake, raising=False)
+    assert datasets.load("sst_big", source="real", years=1).attrs == {"real": 1}
+    assert calls == [("sst_big", {"years": 1})]
+    with pytest.raises(ValueError, match="no real loader for 'nemo_tos'; datasets with one: sst"):
+        datasets.load("nemo_tos", source="real")
 
 
 # ------------------------------------------------------------------ the truth comes back
@@ -158,9 +179,15 @@ def test_biomass_read_back_from_the_geotiff_is_the_injected_field():
 
 
 def test_landsat_water_area_from_mndwi_recovers_the_injected_area():
-    """Cloud-free scenes of 2017: pixels with MNDWI > 0 cover the true water area within 5 %."""
-    ds = landsat.load(datetime="2017")
+    """Cloud-free scenes: pixels with MNDWI > 0 cover the true water area.
+
+    Within 5 % of the full reservoir's area always, and within 5 % of the true
+    area whenever at least 2 km2 of water is there (shallow margins of a nearly
+    empty lake are mixed pixels).
+    """
+    ds = landsat.load()
     truth = landsat.ground_truth()
+    full = float(truth.water_area_km2.max())
     refl = ds[["green", "swir16"]].astype("float32") * landsat.SCALE + landsat.OFFSET
     mndwi = (refl.green - refl.swir16) / (refl.green + refl.swir16)
     checked = 0
@@ -172,9 +199,11 @@ def test_landsat_water_area_from_mndwi_recovers_the_injected_area():
             continue
         area = float((mndwi.isel(time=k) > 0).sum()) * landsat.PIXEL_AREA_KM2
         injected = float(t.water_area_km2)
-        assert abs(area / injected - 1) < 0.05, (scene_id, area, injected)
+        assert abs(area - injected) < 0.05 * full, (scene_id, area, injected)
+        if injected >= 2:
+            assert abs(area / injected - 1) < 0.05, (scene_id, area, injected)
         checked += 1
-    assert checked >= 2
+    assert checked >= 10
 
 
 def test_reflectance_ndvi_recovers_the_injected_green_cover():

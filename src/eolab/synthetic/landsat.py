@@ -305,6 +305,7 @@ def load(bands=("green", "swir16", "qa_pixel"), seed: int = 0, chunks=None,
         raise ValueError(f"the search {search} matched no scenes: the archive covers {START} to {END}")
     ds = odc.stac.load(items, bands=list(bands), groupby=groupby, chunks=chunks)
     for band in ds.data_vars:
+        ds[band].attrs.setdefault("units", "1")
         if band == "qa_pixel":
             ds[band].attrs.setdefault("long_name", "Pixel quality assessment bits (QA_PIXEL, SYNTHETIC)")
         else:
