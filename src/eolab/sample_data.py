@@ -7,9 +7,33 @@ attributes and units.
 
 from __future__ import annotations
 
+import importlib
+from pathlib import Path
+
 import xarray as xr
 
-from eolab.datasets import DatasetInfo, package_data_dir
+from eolab.dataset_info import DatasetInfo
+
+
+
+def package_data_dir(package: str) -> Path:
+    """Folder of an installed data package, with a helpful error if it is missing.
+
+    Parameters
+    ----------
+    package : str
+        Importable name, e.g. ``"iris_sample_data"``.
+    """
+    try:
+        module = importlib.import_module(package)
+    except ImportError as err:
+        pip_name = package.replace("_", "-")
+        raise ImportError(
+            f"the data package {pip_name!r} is not installed; run "
+            f"`pip install {pip_name}` (it is listed in requirements.txt)."
+        ) from err
+    return Path(module.__file__).parent
+
 
 OSTIA_LICENCE = "Open Government Licence v3 (Crown copyright, Met Office), via iris-sample-data"
 
@@ -126,47 +150,51 @@ def load_cmip6_ta(model: str = "CanESM5", table: str = "Amon") -> xr.Dataset:
     return archive.open_files(files).load()
 
 
-CATALOGUE_ENTRIES = [
-    DatasetInfo(
-        name="nemo_tos",
-        title="NEMO ocean model sea-surface temperature, Jan-Mar 2015",
-        kind="real",
-        description="Model sea-surface temperature tos (degC), monthly, January-March 2015, "
-        "global curvilinear ORCA grid (330 x 360 cells, 2-D lat/lon), 360-day calendar.",
-        real_product="NEMO ocean model output (as used by CMIP6 models such as UKESM1 and "
-        "IPSL-CM6A-LR); CMIP6 'tos' (table Omon) is on ESGF and on CEDA/JASMIN under "
-        "/badc/cmip6/data/CMIP6/.",
-        provenance="NEMO/nemo_1m_2015{01,02,03}01-..._grid-T.nc from the PyPI package iris-sample-data 2.5.2.",
-        licence="Open Government Licence v3 (Crown copyright, Met Office), via iris-sample-data",
-        loader=load_nemo_tos,
-        lessons=("lesson1",),
-    ),
-    DatasetInfo(
-        name="cmip6_ta",
-        title="CMIP6 historical air temperature near the North Pole, ~45 models",
-        kind="real",
-        description="Air temperature ta (K) at 1000 and 925 hPa (850 hPa for daily data), a few grid "
-        "points at 85-90 N, CMIP6 historical r1i1p1f1, monthly (most 1950-2014) or daily; "
-        "load_cmip6_ta(model=..., table=...) picks one model.",
-        real_product="CMIP6 model output on ESGF, mirrored on CEDA/JASMIN under "
-        "/badc/cmip6/data/CMIP6/CMIP/<institute>/<model>/historical/.",
-        provenance="Files of the PyPI package esmvaltool-sample-data 0.0.4, laid out as an archive "
-        "tree by eolab.archive.sample_archive().",
-        licence=CMIP6_LICENCE,
-        loader=load_cmip6_ta,
-        lessons=("lesson1",),
-    ),
-    DatasetInfo(
-        name="ostia_sst",
-        title="OSTIA monthly sea-surface temperature, tropical band 2006-2010",
-        kind="real",
-        description="Sea-surface temperature (degC or K), monthly, Apr 2006 - Sep 2010, "
-        "5 S - 4.4 N, 0-360 E, 432 x 18 grid.",
-        real_product="Met Office OSTIA L4 SST analysis; the full daily global product is on "
-        "the Copernicus Marine Service (SST_GLO_SST_L4_NRT_OBSERVATIONS_010_001).",
-        provenance="ostia_monthly.nc from the PyPI package iris-sample-data 2.5.2.",
-        licence=OSTIA_LICENCE,
-        loader=load_ostia_sst,
-        lessons=("first-map", "lesson1"),
-    ),
-]
+NEMO_TOS = DatasetInfo(
+    name="nemo_tos",
+    title="NEMO ocean model sea-surface temperature, Jan-Mar 2015",
+    kind="real",
+    description="Model sea-surface temperature tos (degC), monthly, January-March 2015, "
+    "global curvilinear ORCA grid (330 x 360 cells, 2-D lat/lon), 360-day calendar.",
+    real_product="NEMO ocean model output (as used by CMIP6 models such as UKESM1 and "
+    "IPSL-CM6A-LR); CMIP6 'tos' (table Omon) is on ESGF and on CEDA/JASMIN under "
+    "/badc/cmip6/data/CMIP6/.",
+    provenance="NEMO/nemo_1m_2015{01,02,03}01-..._grid-T.nc from the PyPI package iris-sample-data 2.5.2.",
+    licence="Open Government Licence v3 (Crown copyright, Met Office), via iris-sample-data",
+    loader=load_nemo_tos,
+    lessons=("lesson1",),
+    url="https://esgf-index1.ceda.ac.uk/search/cmip6-ceda/",
+)
+CMIP6_TA = DatasetInfo(
+    name="cmip6_ta",
+    title="CMIP6 historical air temperature near the North Pole, ~45 models",
+    kind="real",
+    description="Air temperature ta (K) at 1000 and 925 hPa (850 hPa for daily data), a few grid "
+    "points at 85-90 N, CMIP6 historical r1i1p1f1, monthly (most 1950-2014) or daily; "
+    "load_cmip6_ta(model=..., table=...) picks one model.",
+    real_product="CMIP6 model output on ESGF, mirrored on CEDA/JASMIN under "
+    "/badc/cmip6/data/CMIP6/CMIP/<institute>/<model>/historical/.",
+    provenance="Files of the PyPI package esmvaltool-sample-data 0.0.4, laid out as an archive "
+    "tree by eolab.archive.sample_archive().",
+    licence=CMIP6_LICENCE,
+    loader=load_cmip6_ta,
+    lessons=("lesson1",),
+    url="https://esgf-index1.ceda.ac.uk/search/cmip6-ceda/",
+)
+OSTIA_SST = DatasetInfo(
+    name="ostia_sst",
+    title="OSTIA monthly sea-surface temperature, tropical band 2006-2010",
+    kind="real",
+    description="Sea-surface temperature (degC or K), monthly, Apr 2006 - Sep 2010, "
+    "5 S - 4.4 N, 0-360 E, 432 x 18 grid.",
+    real_product="Met Office OSTIA L4 SST analysis; the full daily global product is on "
+    "the Copernicus Marine Service (SST_GLO_SST_L4_NRT_OBSERVATIONS_010_001).",
+    provenance="ostia_monthly.nc from the PyPI package iris-sample-data 2.5.2.",
+    licence=OSTIA_LICENCE,
+    loader=load_ostia_sst,
+    lessons=("first-map", "lesson1"),
+    url="https://data.marine.copernicus.eu/product/SST_GLO_SST_L4_NRT_OBSERVATIONS_010_001",
+)
+
+CATALOGUE_ENTRIES = [NEMO_TOS, CMIP6_TA, OSTIA_SST]
+"""The real datasets of this module, as listed by :mod:`eolab.datasets`."""

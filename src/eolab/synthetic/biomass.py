@@ -34,6 +34,11 @@ shipped with eolab (:func:`eolab._offline_maps.natural_earth_path`).
 pixel-centre membership of each region, so tests can check zonal totals.
 Deterministic: one seed gives identical bytes.
 
+The generator's contract (shared by every module of :mod:`eolab.synthetic`):
+:func:`build` writes the files once and returns their folder (:func:`files`
+gives the path of each), :func:`load` returns the map as an xarray Dataset,
+:func:`ground_truth` the exact fields, and :data:`INFO` is the catalogue entry.
+
 >>> from eolab.synthetic import biomass
 >>> paths = biomass.files()          # doctest: +SKIP
 >>> paths["agb"]                     # doctest: +SKIP
@@ -48,7 +53,8 @@ import numpy as np
 import xarray as xr
 
 from eolab import _validate
-from eolab.datasets import DatasetInfo, cache_dir, ensure_folder
+from eolab.cache import cache_dir, ensure_folder
+from eolab.dataset_info import DatasetInfo
 
 GENERATOR = "eolab.synthetic.biomass"
 VERSION = "1"
@@ -194,8 +200,47 @@ def _folder(seed: int) -> Path:
     return cache_dir("biomass") / f"kenya-v{VERSION}-seed{seed}"
 
 
+_FILES = {"agb": "agb_kenya_synthetic.tif", "agb_sd": "agb_sd_kenya_synthetic.tif",
+          "protected_areas": "protected_areas_synthetic.shp"}
+
+
+def build(seed: int = 0, overwrite: bool = False, folder: str | os.PathLike | None = None) -> Path:
+    """Write the synthetic GeoTIFFs and shapefile once (cached) and return their folder.
+
+    Parameters
+    ----------
+    seed : int
+        Seed of the generator.
+    overwrite : bool
+        Regenerate even if the files exist.
+    folder : path, optional
+        Where to write; default under ``eolab.cache.cache_dir("biomass")``.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder, holding ``agb_kenya_synthetic.tif``,
+        ``agb_sd_kenya_synthetic.tif`` and ``protected_areas_synthetic.shp``
+        (see :func:`files`).
+    """
+    seed = _validate.seed(seed)
+    folder = Path(folder) if folder is not None else _folder(seed)
+
+    def write(tmp: Path) -> None:
+        agb, sd = _fields(seed)
+        _write_tif(tmp / _FILES["agb_sd"], sd, "agb_sd", "standard deviation of above-ground biomass", seed)
+        _write_tif(tmp / _FILES["agb"], agb, "agb", "above-ground biomass", seed)
+        # A fixed DBF date, so the shapefile is byte-identical from one build to the next.
+        protected_areas().to_file(tmp / _FILES["protected_areas"], engine="pyogrio",
+                                  layer_options={"DBF_DATE_LAST_UPDATE": "2024-01-01"})
+
+    note = (f"{TITLE}\nSYNTHETIC data made by {GENERATOR} (seed {seed}, version {VERSION}); "
+            "safe to delete, regenerated on demand.\n")
+    return ensure_folder(folder, note, write, overwrite=overwrite)
+
+
 def files(seed: int = 0, overwrite: bool = False) -> dict[str, Path]:
-    """Write the synthetic files once (cached) and return their paths.
+    """Write the synthetic files once (cached, :func:`build`) and return their paths.
 
     Parameters
     ----------
@@ -212,25 +257,11 @@ def files(seed: int = 0, overwrite: bool = False) -> dict[str, Path]:
         ``countries`` (Natural Earth 1:50m admin-0 countries shapefile,
         real, shipped with eolab).
     """
-    seed = _validate.seed(seed)
     from eolab._offline_maps import natural_earth_path
 
-    folder = _folder(seed)
-    paths = {"agb": folder / "agb_kenya_synthetic.tif", "agb_sd": folder / "agb_sd_kenya_synthetic.tif",
-             "protected_areas": folder / "protected_areas_synthetic.shp",
-             "countries": natural_earth_path("admin_0_countries", "50m")}
-
-    def write(tmp: Path) -> None:
-        agb, sd = _fields(seed)
-        _write_tif(tmp / paths["agb_sd"].name, sd, "agb_sd", "standard deviation of above-ground biomass", seed)
-        _write_tif(tmp / paths["agb"].name, agb, "agb", "above-ground biomass", seed)
-        # A fixed DBF date, so the shapefile is byte-identical from one build to the next.
-        protected_areas().to_file(tmp / paths["protected_areas"].name, engine="pyogrio",
-                                  layer_options={"DBF_DATE_LAST_UPDATE": "2024-01-01"})
-
-    note = (f"{TITLE}\nSYNTHETIC data made by {GENERATOR} (seed {seed}, version {VERSION}); "
-            "safe to delete, regenerated on demand.\n")
-    ensure_folder(folder, note, write, overwrite=overwrite)
+    folder = build(seed, overwrite=overwrite)
+    paths = {key: folder / name for key, name in _FILES.items()}
+    paths["countries"] = natural_earth_path("admin_0_countries", "50m")
     return paths
 
 
@@ -251,7 +282,7 @@ def _write_tif(path: Path, array: np.ndarray, name: str, long_name: str, seed: i
     tmp.replace(path)
 
 
-def load_agb(seed: int = 0) -> xr.Dataset:
+def load(seed: int = 0) -> xr.Dataset:
     """The synthetic biomass map as an xarray Dataset (read with rioxarray, nodata masked).
 
     Returns
@@ -276,6 +307,10 @@ def load_agb(seed: int = 0) -> xr.Dataset:
     return ds.rio.write_crs(CRS)
 
 
+load_agb = load
+"""Old name of :func:`load`."""
+
+
 def ground_truth(seed: int = 0) -> xr.Dataset:
     """The exact fields the generator wrote (float32, NaN over water), as (y, x) arrays in EPSG:4326."""
     agb, sd = _fields(seed)
@@ -284,22 +319,25 @@ def ground_truth(seed: int = 0) -> xr.Dataset:
                       coords={"y": lat, "x": lon}, attrs={"title": "Truth of " + TITLE, "crs": CRS})
 
 
-CATALOGUE_ENTRIES = [
-    DatasetInfo(
-        name="biomass_kenya",
-        title=TITLE,
-        kind="synthetic",
-        description=("Above-ground biomass (agb) and its standard deviation (agb_sd), Mg ha-1, float32 GeoTIFFs "
-                     "on a 0.01° grid in EPSG:4326 over Kenya and its borderlands (33.5-42.5°E, 5.5°S-6°N), "
-                     "nodata -9999 over water; montane and coastal forests at their real places, savanna to "
-                     "arid gradient; plus three SYNTHETIC protected-area polygons (shapefile, EPSG:21037). "
-                     "Paths: eolab.synthetic.biomass.files(); country boundaries are the real Natural Earth "
-                     "1:50m countries shipped with eolab."),
-        real_product=REAL_PRODUCT,
-        provenance=(f"{GENERATOR}.files (deterministic from the seed, cached under "
-                    "eolab.datasets.cache_dir('biomass'); nothing downloaded)"),
-        licence="CC BY 4.0 (EO Notebooks, synthetic); Natural Earth boundaries public domain",
-        loader=load_agb,
-        lessons=("lesson2-biomass-shapefiles",),
-    )
-]
+INFO = DatasetInfo(
+    name="biomass_kenya",
+    title=TITLE,
+    kind="synthetic",
+    description=("Above-ground biomass (agb) and its standard deviation (agb_sd), Mg ha-1, float32 GeoTIFFs "
+                 "on a 0.01° grid in EPSG:4326 over Kenya and its borderlands (33.5-42.5°E, 5.5°S-6°N), "
+                 "nodata -9999 over water; montane and coastal forests at their real places, savanna to "
+                 "arid gradient; plus three SYNTHETIC protected-area polygons (shapefile, EPSG:21037). "
+                 "Paths: eolab.synthetic.biomass.files(); country boundaries are the real Natural Earth "
+                 "1:50m countries shipped with eolab."),
+    real_product=REAL_PRODUCT,
+    provenance=(f"{GENERATOR}.build (deterministic from the seed, cached under "
+                "eolab.datasets.cache_dir('biomass'); nothing downloaded)"),
+    licence="CC BY 4.0 (EO Notebooks, synthetic); Natural Earth boundaries public domain",
+    loader=load,
+    lessons=("lesson2-biomass-shapefiles",),
+    url="https://climate.esa.int/en/projects/biomass/",
+    version=VERSION,
+    seed=0,
+)
+"""The catalogue entry (listed in :mod:`eolab.datasets`)."""
+

@@ -28,6 +28,12 @@ town), the vegetation cover on each date, and a drought in 2018 that
 browns grassland and maize and ripens wheat early.  Deterministic: one
 seed gives identical bytes.  :func:`ground_truth` returns the land-cover
 classes and the true green-vegetation cover of every date.
+
+The generator's contract (shared by every module of :mod:`eolab.synthetic`):
+:func:`build` writes one Zarr store per tile (``build_store`` is its old
+name; :func:`tiles_in_memory` makes the tiles without writing), :func:`load`
+opens one tile (old name ``load_tile``), :func:`ground_truth` returns the
+truth, and :data:`INFO` is the catalogue entry.
 """
 
 from __future__ import annotations
@@ -41,7 +47,8 @@ import pandas as pd
 import xarray as xr
 
 from eolab import _validate
-from eolab.datasets import DatasetInfo, cache_dir, ensure_folder, synthetic_note
+from eolab.cache import cache_dir, ensure_folder, synthetic_note
+from eolab.dataset_info import DatasetInfo
 
 GENERATOR = "eolab.synthetic.reflectance"
 VERSION = "1"
@@ -186,11 +193,11 @@ def ground_truth(seed: int = 0) -> xr.Dataset:
 
 
 def store_folder(seed: int = 0) -> Path:
-    """Where :func:`build_store` keeps the tiles for ``seed`` (under ``cache_dir("cube")``)."""
+    """Where :func:`build` keeps the tiles for ``seed`` (under ``cache_dir("cube")``)."""
     return cache_dir("cube") / f"reflectance-v{VERSION}-seed{seed}"
 
 
-def build_store(seed: int = 0, folder: str | os.PathLike | None = None) -> Path:
+def build(seed: int = 0, folder: str | os.PathLike | None = None) -> Path:
     """Write each tile as a Zarr store ``tile_<name>.zarr`` (uint16 DN, CF scaling); return the folder."""
     seed = _validate.seed(seed)
     folder = Path(folder) if folder is not None else store_folder(seed)
@@ -209,28 +216,38 @@ def build_store(seed: int = 0, folder: str | os.PathLike | None = None) -> Path:
     return ensure_folder(folder, synthetic_note(TITLE, GENERATOR, seed, VERSION), write)
 
 
-def load_tile(tile: str = TILES[0], seed: int = 0) -> xr.Dataset:
+build_store = build
+"""Old name of :func:`build`."""
+
+
+def load(tile: str = TILES[0], seed: int = 0) -> xr.Dataset:
     """Open one tile's Zarr store lazily (reflectance 0-1), building the stores if needed."""
     if tile not in TILES:
         raise ValueError(f"tile must be one of {TILES}, got {tile!r}")
-    return xr.open_zarr(build_store(seed) / f"tile_{tile}.zarr", consolidated=True)
+    return xr.open_zarr(build(seed) / f"tile_{tile}.zarr", consolidated=True)
 
 
-CATALOGUE_ENTRIES = [
-    DatasetInfo(
-        name="sentinel2_tiles",
-        title=TITLE,
-        kind="synthetic",
-        description=("Surface reflectance bands B02, B03, B04, B08, B11 (uint16 DN, reflectance = DN x 0.0001 "
-                     "- 0.1) at 20 m, two overlapping 240 x 240 pixel tiles (33UUU, 33UVU) in EPSG:32633, "
-                     "four dates (June and August 2017 and 2018), one Zarr store per tile. Injected: "
-                     "a 2018 summer drought browning grassland and maize. Truth: "
-                     "eolab.synthetic.reflectance.ground_truth()."),
-        real_product=REAL_PRODUCT + "; real data: https://dataspace.copernicus.eu",
-        provenance=f"{GENERATOR}.build_store (deterministic from the seed, cached under "
-                   "eolab.datasets.cache_dir('cube'); nothing downloaded)",
-        licence="CC BY 4.0 (EO Notebooks, synthetic)",
-        loader=load_tile,
-        lessons=("lesson4-pixel-access",),
-    )
-]
+load_tile = load
+"""Old name of :func:`load`."""
+
+
+INFO = DatasetInfo(
+    name="sentinel2_tiles",
+    title=TITLE,
+    kind="synthetic",
+    description=("Surface reflectance bands B02, B03, B04, B08, B11 (uint16 DN, reflectance = DN x 0.0001 "
+                 "- 0.1) at 20 m, two overlapping 240 x 240 pixel tiles (33UUU, 33UVU) in EPSG:32633, "
+                 "four dates (June and August 2017 and 2018), one Zarr store per tile. Injected: "
+                 "a 2018 summer drought browning grassland and maize. Truth: "
+                 "eolab.synthetic.reflectance.ground_truth()."),
+    real_product=REAL_PRODUCT + "; real data: https://dataspace.copernicus.eu",
+    provenance=f"{GENERATOR}.build (deterministic from the seed, cached under "
+               "eolab.datasets.cache_dir('cube'); nothing downloaded)",
+    licence="CC BY 4.0 (EO Notebooks, synthetic)",
+    loader=load,
+    lessons=("lesson4-pixel-access",),
+    url="https://dataspace.copernicus.eu",
+    version=VERSION,
+    seed=0,
+)
+"""The catalogue entry (listed in :mod:`eolab.datasets`)."""

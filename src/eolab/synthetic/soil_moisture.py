@@ -37,8 +37,14 @@ and months are the ground truth (:func:`ground_truth`).
 
 Everything is deterministic: one seed gives identical bytes.
 
+The generator's contract (shared by every module of :mod:`eolab.synthetic`):
+:func:`build` writes the Zarr stores and daily files once (``build_store``
+is its old name; :func:`simulate` runs the model in memory), :func:`load`
+opens a store (old name ``load_soil_moisture``), :func:`ground_truth`
+returns the injected drought, and :data:`INFO` is the catalogue entry.
+
 >>> from eolab.synthetic import soil_moisture
->>> folder = soil_moisture.build_store()                  # doctest: +SKIP
+>>> folder = soil_moisture.build()                        # doctest: +SKIP
 >>> truth = soil_moisture.ground_truth()                  # doctest: +SKIP
 """
 
@@ -54,7 +60,8 @@ import xarray as xr
 
 from eolab.cube import CCI_SM_DAILY_NAME
 from eolab import _validate
-from eolab.datasets import DatasetInfo, cache_dir, ensure_folder, synthetic_note
+from eolab.cache import cache_dir, ensure_folder, synthetic_note
+from eolab.dataset_info import DatasetInfo
 
 GENERATOR = "eolab.synthetic.soil_moisture"
 VERSION = "1"
@@ -261,11 +268,11 @@ def _write_daily(ds: xr.Dataset, folder: Path) -> None:
 
 
 def store_folder(seed: int = 0) -> Path:
-    """Where :func:`build_store` keeps the data for ``seed`` (under ``cache_dir("cube")``)."""
+    """Where :func:`build` keeps the data for ``seed`` (under ``cache_dir("cube")``)."""
     return cache_dir("cube") / f"soil-moisture-v{VERSION}-seed{seed}"
 
 
-def build_store(seed: int = 0, folder: str | os.PathLike | None = None, daily_files: bool = True) -> Path:
+def build(seed: int = 0, folder: str | os.PathLike | None = None, daily_files: bool = True) -> Path:
     """Generate the data and write the two Zarr stores and the daily netCDF files.
 
     Reuses a complete copy already in ``folder``.  Written to a temporary
@@ -302,7 +309,11 @@ def build_store(seed: int = 0, folder: str | os.PathLike | None = None, daily_fi
     return ensure_folder(folder, synthetic_note(TITLE, GENERATOR, seed, VERSION), write, overwrite=missing_daily)
 
 
-def load_soil_moisture(seed: int = 0, layout: str = "time") -> xr.Dataset:
+build_store = build
+"""Old name of :func:`build`."""
+
+
+def load(seed: int = 0, layout: str = "time") -> xr.Dataset:
     """Open the local Zarr store (lazily, with Dask), building it first if needed.
 
     Parameters
@@ -312,27 +323,33 @@ def load_soil_moisture(seed: int = 0, layout: str = "time") -> xr.Dataset:
     """
     if layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {sorted(LAYOUTS)}, got {layout!r}")
-    folder = build_store(seed, daily_files=False)
+    folder = build(seed, daily_files=False)
     return xr.open_zarr(folder / f"sm_{layout}.zarr", consolidated=True)
 
 
-CATALOGUE_ENTRIES = [
-    DatasetInfo(
-        name="soil_moisture_europe",
-        title=TITLE,
-        kind="synthetic",
-        description=("Daily volumetric surface soil moisture sm (m3 m-3) with a CCI-like flag variable "
-                     "(1 frozen soil, 2 dense vegetation, 4 no observation), 0.25° grid, 47-57°N 5-15°E "
-                     "(40 x 40 cells), 2012-2021 (3,653 days); as two Zarr stores (time- and "
-                     "space-optimised chunks) and one netCDF file per day. Injected: a drought from "
-                     "April to October 2018 in the north-east of the area. Truth: "
-                     "eolab.synthetic.soil_moisture.ground_truth()."),
-        real_product=REAL_PRODUCT + "; real data: https://climate.esa.int/en/projects/soil-moisture/ and "
-                     "https://cds.climate.copernicus.eu (satellite-soil-moisture)",
-        provenance=f"{GENERATOR}.build_store (deterministic from the seed, cached under "
-                   "eolab.datasets.cache_dir('cube'); nothing downloaded)",
-        licence="CC BY 4.0 (EO Notebooks, synthetic)",
-        loader=load_soil_moisture,
-        lessons=("lesson4-pixel-access",),
-    )
-]
+load_soil_moisture = load
+"""Old name of :func:`load`."""
+
+
+INFO = DatasetInfo(
+    name="soil_moisture_europe",
+    title=TITLE,
+    kind="synthetic",
+    description=("Daily volumetric surface soil moisture sm (m3 m-3) with a CCI-like flag variable "
+                 "(1 frozen soil, 2 dense vegetation, 4 no observation), 0.25° grid, 47-57°N 5-15°E "
+                 "(40 x 40 cells), 2012-2021 (3,653 days); as two Zarr stores (time- and "
+                 "space-optimised chunks) and one netCDF file per day. Injected: a drought from "
+                 "April to October 2018 in the north-east of the area. Truth: "
+                 "eolab.synthetic.soil_moisture.ground_truth()."),
+    real_product=REAL_PRODUCT + "; real data: https://climate.esa.int/en/projects/soil-moisture/ and "
+                 "https://cds.climate.copernicus.eu (satellite-soil-moisture)",
+    provenance=f"{GENERATOR}.build (deterministic from the seed, cached under "
+               "eolab.datasets.cache_dir('cube'); nothing downloaded)",
+    licence="CC BY 4.0 (EO Notebooks, synthetic)",
+    loader=load,
+    lessons=("lesson4-pixel-access",),
+    url="https://climate.esa.int/en/projects/soil-moisture/",
+    version=VERSION,
+    seed=0,
+)
+"""The catalogue entry (listed in :mod:`eolab.datasets`)."""

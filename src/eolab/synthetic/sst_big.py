@@ -17,24 +17,37 @@ The signal is simple and known (it is returned as ground truth)::
 
 There is no land: the whole globe is "ocean", a simplification.
 
+The generator's contract (shared by every module of :mod:`eolab.synthetic`):
+:func:`load` opens the lazy dataset (``open_sst_big`` is its old name),
+:func:`build` writes a copy to a Zarr store in the cache, :func:`ground_truth`
+returns the injected fields, and :data:`INFO` is the catalogue entry.
+
 >>> from eolab.synthetic import sst_big
->>> ds = sst_big.open_sst_big(years=10, resolution=1.0)   # lazy, 0.95 GB
->>> ds["sst"].nbytes / 1e9                                 # doctest: +SKIP
+>>> ds = sst_big.load(years=10, resolution=1.0)   # lazy, 0.95 GB
+>>> ds["sst"].nbytes / 1e9                        # doctest: +SKIP
 0.946...
 """
 
 from __future__ import annotations
 
 import functools
+import os
+import warnings
+from pathlib import Path
 
-import dask.array as dsa
 import numpy as np
 import pandas as pd
 import xarray as xr
 
-from eolab.datasets import DatasetInfo
+from eolab import _validate
+from eolab.cache import cache_dir, ensure_folder, synthetic_note
+from eolab.dataset_info import DatasetInfo
 
 GENERATOR = "eolab.synthetic.sst_big"
+VERSION = "1"
+"""Version of what :func:`build` writes (part of its folder name)."""
+DEFAULT_SEED = 0
+TITLE = "SYNTHETIC daily global SST, a decade at 0.25° (15 GB, lazy)"
 REAL_PRODUCT = ("NOAA OISST v2.1 (daily 0.25° SST analysis, NOAA NCEI) and "
                 "ESA CCI SST L4 analysis v3 (daily 0.05°, CEDA)")
 TILE_DEG = 45.0
@@ -202,9 +215,12 @@ def _time_axis(start: str, years: float) -> pd.DatetimeIndex:
     return pd.date_range(pd.Timestamp(start), periods=n, freq="D")
 
 
-def open_sst_big(years: float = 10, resolution: float = 0.25, start: str = "2014-01-01",
-                 seed: int = 0, chunks: dict | None = None, size: str | None = None) -> xr.Dataset:
+def load(years: float = 10, resolution: float = 0.25, start: str = "2014-01-01",
+         seed: int = DEFAULT_SEED, chunks: dict | None = None, size: str | None = None) -> xr.Dataset:
     """Open the SYNTHETIC daily global SST as a lazy, Dask-backed dataset.
+
+    Nothing is written: each chunk is computed when it is needed.  (This
+    function was called ``open_sst_big``; that name still works.)
 
     Parameters
     ----------
@@ -252,6 +268,8 @@ def open_sst_big(years: float = 10, resolution: float = 0.25, start: str = "2014
         want[dim] = n
     sizes = {"time": time.size, "lat": lat.size, "lon": lon.size}
     norm = tuple(sizes[d] if want[d] == -1 else min(want[d], sizes[d]) for d in ("time", "lat", "lon"))
+    import dask.array as dsa   # here, not at the top: `import eolab.datasets` stays light
+
     block_chunks = dsa.core.normalize_chunks(norm, shape=(time.size, lat.size, lon.size))
     data = dsa.map_blocks(_dask_block, days, res, int(seed), chunks=block_chunks, dtype=np.float32,
                           meta=np.empty((0, 0, 0), np.float32),
@@ -284,20 +302,125 @@ def open_sst_big(years: float = 10, resolution: float = 0.25, start: str = "2014
     return ds
 
 
-CATALOGUE_ENTRIES = [
-    DatasetInfo(
-        name="sst_big",
-        title="SYNTHETIC daily global SST, a decade at 0.25° (15 GB, lazy)",
-        kind="synthetic",
-        description=("Daily sea-surface temperature in °C (float32) on a global regular grid, "
-                     "0.25° by default (720 x 1440), 2014-2023 (3,652 days): 15.1 GB, "
-                     "generated chunk by chunk on demand with Dask; size='small' gives 1° (0.95 GB). "
-                     "Injected mean, seasonal cycle, linear trend, ENSO-like signal and noise."),
-        real_product=REAL_PRODUCT + "; real data: https://www.ncei.noaa.gov/products/optimum-interpolation-sst "
-                     "and https://climate.esa.int/en/projects/sea-surface-temperature/",
-        provenance=f"{GENERATOR}.open_sst_big (deterministic from the seed; nothing downloaded)",
-        licence="CC BY 4.0 (EO Notebooks, synthetic)",
-        loader=open_sst_big,
-        lessons=("lesson5-dask",),
-    )
-]
+open_sst_big = load
+"""Old name of :func:`load`."""
+
+
+def ground_truth(years: float = 10, resolution: float = 0.25, start: str = "2014-01-01",
+                 seed: int = DEFAULT_SEED, size: str | None = None) -> xr.Dataset:
+    """What the generator injected, for the same arguments as :func:`load`.
+
+    The model is ``sst = true_mean + true_seasonal_amplitude * cos(2 pi
+    (day - 231) / 365.25) + true_trend * decades_since_2000 +
+    true_enso_pattern * true_enso_index + noise``, with white noise of
+    standard deviation ``true_noise_sd`` (uniform, independent from day to
+    day).  ``day`` counts days since 1970-01-01; day 231 of the year
+    (20 August) is the warmest in the north.  Small and in memory.
+
+    Returns
+    -------
+    xarray.Dataset
+        On (lat, lon): ``true_mean`` (°C), ``true_seasonal_amplitude``
+        (°C, signed: positive north, negative south), ``true_trend`` (°C per
+        decade), ``true_enso_pattern`` (°C per unit of the index) and
+        ``true_noise_sd`` (°C); on time: ``true_enso_index`` (1).  ``seed``
+        only sets the noise, so the fields do not depend on it.
+    """
+    if size is not None:
+        if size not in SIZES:
+            raise ValueError(f"size must be one of {sorted(SIZES)}, got {size!r}")
+        years, resolution = SIZES[size]["years"], SIZES[size]["resolution"]
+    res = _check_resolution(resolution)
+    lat, lon = grid(res)
+    time = _time_axis(start, years)
+    days = (time.values.astype("datetime64[D]") - _EPOCH).astype(np.int64)
+    f = fields(lat, lon)
+    maps = {"true_mean": ("mean_degC", "degC", "Injected long-term mean"),
+            "true_seasonal_amplitude": ("seasonal_amplitude_degC", "degC",
+                                        "Injected seasonal amplitude, signed"),
+            "true_trend": ("trend_degC_per_decade", "degC per decade", "Injected linear trend"),
+            "true_enso_pattern": ("enso_pattern_degC", "degC",
+                                  "Injected SST change per unit of the ENSO-like index"),
+            "true_noise_sd": ("noise_sd_degC", "degC",
+                              "Standard deviation of the injected daily white noise")}
+    data = {name: (("lat", "lon"), f[key], {"units": units, "long_name": f"{text} (ground truth)"})
+            for name, (key, units, text) in maps.items()}
+    data["true_enso_index"] = (("time",), enso_index(days),
+                               {"units": "1", "long_name": "Injected ENSO-like index (ground truth)"})
+    coords = {"time": time,
+              "lat": ("lat", lat, {"units": "degrees_north", "standard_name": "latitude"}),
+              "lon": ("lon", lon, {"units": "degrees_east", "standard_name": "longitude"})}
+    return xr.Dataset(data, coords=coords, attrs={
+        "title": "SYNTHETIC daily global SST: injected ground truth", "eolab_kind": "synthetic",
+        "source": f"{GENERATOR} (seed {int(seed)})", "season_peak_day": _SEASON_PEAK_DAY,
+        "trend_epoch": "2000-01-01", "noise": "uniform white noise, independent per day and cell",
+        "model": "sst = true_mean + true_seasonal_amplitude * cos(2 pi (day - 231) / 365.25) "
+                 "+ true_trend * decades_since_2000 + true_enso_pattern * true_enso_index + noise"})
+
+
+MAX_BUILD_GB = 4.0
+""":func:`build` refuses to write more than this (the full decade at 0.25° is 15 GB)."""
+
+
+def build(years: float = 1, resolution: float = 1.0, start: str = "2014-01-01", seed: int = DEFAULT_SEED,
+          size: str | None = None, folder: str | os.PathLike | None = None, overwrite: bool = False) -> Path:
+    """Write the data set (SST and truth) to a Zarr store in the cache, once; return its folder.
+
+    The lessons never need this (:func:`load` makes chunks on demand);
+    it gives a copy on disk to practise reading a big store.  The default,
+    one year at 1°, is 95 MB.
+
+    Parameters
+    ----------
+    years, resolution, start, seed, size
+        As in :func:`load`.
+    folder : path, optional
+        Where to write; default under ``eolab.cache.cache_dir("sst_big")``.
+    overwrite : bool
+        Regenerate even if a complete copy exists.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder, holding ``sst.zarr`` (consolidated metadata).
+    """
+    seed = _validate.seed(seed)
+    ds = load(years=years, resolution=resolution, start=start, seed=seed, size=size)
+    gb = ds["sst"].nbytes / 1e9
+    if gb > MAX_BUILD_GB:
+        raise ValueError(f"build would write {gb:.1f} GB (more than {MAX_BUILD_GB:g} GB); pass fewer "
+                         "years or a coarser resolution, or use load(), which writes nothing")
+    res = float(ds.lat[1] - ds.lat[0])
+    if folder is None:
+        name = f"sst-big-v{VERSION}-seed{seed}-{res:g}deg-{ds.sizes['time']}d-{str(ds.time.values[0])[:10]}"
+        folder = cache_dir("sst_big") / name
+
+    def write(tmp: Path) -> None:
+        with warnings.catch_warnings():
+            # zarr 3: consolidated metadata is not yet in the v3 spec; we want it for HTTP.
+            warnings.filterwarnings("ignore", message="Consolidated metadata is currently not part")
+            ds.to_zarr(tmp / "sst.zarr", mode="w", consolidated=True)
+
+    return ensure_folder(folder, synthetic_note(ds.attrs["title"], GENERATOR, seed, VERSION), write,
+                         overwrite=overwrite)
+
+
+INFO = DatasetInfo(
+    name="sst_big",
+    title=TITLE,
+    kind="synthetic",
+    description=("Daily sea-surface temperature in °C (float32) on a global regular grid, "
+                 "0.25° by default (720 x 1440), 2014-2023 (3,652 days): 15.1 GB, "
+                 "generated chunk by chunk on demand with Dask; size='small' gives 1° (0.95 GB). "
+                 "Injected mean, seasonal cycle, linear trend, ENSO-like signal and noise."),
+    real_product=REAL_PRODUCT + "; real data: https://www.ncei.noaa.gov/products/optimum-interpolation-sst "
+                 "and https://climate.esa.int/en/projects/sea-surface-temperature/",
+    provenance=f"{GENERATOR}.load (deterministic from the seed; nothing downloaded)",
+    licence="CC BY 4.0 (EO Notebooks, synthetic)",
+    loader=load,
+    lessons=("lesson5-dask",),
+    url="https://www.ncei.noaa.gov/products/optimum-interpolation-sst",
+    version=VERSION,
+    seed=DEFAULT_SEED,
+)
+"""The catalogue entry (listed in :mod:`eolab.datasets`)."""
