@@ -20,6 +20,7 @@ import socketserver
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 
@@ -54,7 +55,7 @@ def counting(app, counted: Counted):
     """WSGI middleware: add every response body's length to ``counted``."""
 
     def wrapped(environ, start_response):
-        query = environ.get("QUERY_STRING", "")
+        query = unquote(environ.get("QUERY_STRING", ""))
         # One request at a time: the netCDF/HDF5 library under pydap's handler is not
         # thread-safe (concurrent reads crash the process); clients may still send many.
         with _NETCDF_LOCK:

@@ -72,7 +72,8 @@ def test_the_table_and_json_say_what_answered(stand_ins, monkeypatch, tmp_path, 
     assert sm["endpoint"].startswith(server.url) and sm["endpoint"].endswith("fv09.1.nc")
     assert sm["bytes"] == server.bytes_sent > 0 and sm["seconds"] >= 0
     assert sm["lessons"] == ["lesson4-pixel-access"]
-    assert rows["s5p_no2_cities"]["status"] == "verified" and rows["s5p_no2_cities"]["bytes"] == 1234
+    no2 = rows["s5p_no2_cities"]
+    assert no2["status"] == "verified" and no2["bytes"] == 1234
     assert rows["sst_big"]["status"] == "not implemented"
     assert rows["landsat_gaborone"]["status"] == "failed"
     assert "nobody listens" in rows["landsat_gaborone"]["detail"]
@@ -100,7 +101,8 @@ def test_a_failed_check_keeps_the_last_date_that_passed(stand_ins, tmp_path, mon
 def test_the_platforms_page_shows_last_verified_or_never(stand_ins):
     platforms = _load(ROOT / "_ext" / "eonb_platforms.py", "eonb_platforms_test")
     live = {"archives": {
-        "soil_moisture_europe": {"lessons": ["lesson4-pixel-access"], "last_verified": "2026-12-02"},
+        "soil_moisture_europe": {"lessons": ["lesson4-pixel-access"],
+                                 "last_verified": "2026-12-02"},
         "s5p_no2_cities": {"lessons": ["lesson2-no2-lockdown"], "last_verified": None},
     }}
     assert platforms.real_archive(live, "lesson4-pixel-access") == "last verified 2026-12-02"

@@ -41,7 +41,8 @@ FOREST = dict(lat=(48.0, 49.0), lon=(7.0, 8.0))  # never retrieved: flag 2 (dens
 
 FLAG_MEANINGS = ("no_data_inconsistency_detected snow_coverage_or_temperature_below_zero "
                  "dense_vegetation others_no_convergence_in_the_model_thus_no_valid_sm_estimates "
-                 "soil_moisture_value_exceeds_physical_boundary weight_of_measurement_below_threshold "
+                 "soil_moisture_value_exceeds_physical_boundary "
+                 "weight_of_measurement_below_threshold "
                  "all_datasets_deemed_unreliable barren_ground_advisory_flag")
 SENSORS = ("NaN SMMR SSMI TMI AMSR_E WindSat AMSR2 SMOS AMI_WS ASCAT_A ASCAT_B SMAP "
            "GPM FY3B FY3C FY3D ASCAT_C")
@@ -102,7 +103,7 @@ def _attrs(day: pd.Timestamp) -> dict:
 
 
 def day_dataset(day, lat, lon, sm: np.ndarray) -> xr.Dataset:
-    """One day's file as an (undecoded) xarray Dataset: names, dtypes and attributes as documented."""
+    """One day's file as an undecoded xarray Dataset: names, dtypes, attributes as documented."""
     day = pd.Timestamp(day)
     shape = (1, len(lat), len(lon))
     valid = np.isfinite(sm)
