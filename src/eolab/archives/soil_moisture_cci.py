@@ -40,7 +40,7 @@ SOURCE = _common.ArchiveSource(
     account="none",
     licence="CC BY 4.0 (ESA CCI data policy; cite Dorigo et al. 2017, Gruber et al. 2019)",
     lesson_reads=("47-57°N, 5-15°E (40 x 40 cells), sm and flag, 3,653 days (2012-2021): "
-                  "one DAP2 request per day, ~9 kB each, ~33 MB in all (estimated; the test "
+                  "one DAP2 request per day, ~9 kB each, ~34 MB in all (estimated; the test "
                   "server sends ~12 kB a day), instead of 3,653 whole global files"),
     docs="https://catalogue.ceda.ac.uk/uuid/0e346e1e1e164ac99c60098848537a29",
 )
