@@ -23,7 +23,6 @@ from pathlib import Path
 from urllib.parse import unquote
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-
 _NETCDF_LOCK = threading.Lock()
 
 
@@ -122,8 +121,13 @@ def dap_app(folder: Path):
 def serve(folder: Path):
     """Serve ``folder`` over OPeNDAP on 127.0.0.1 (free port) until the block ends."""
     counted = Counted()
-    server = make_server("127.0.0.1", 0, counting(dap_app(Path(folder)), counted),
-                         server_class=_ThreadingServer, handler_class=_Quiet)
+    server = make_server(
+        "127.0.0.1",
+        0,
+        counting(dap_app(Path(folder)), counted),
+        server_class=_ThreadingServer,
+        handler_class=_Quiet,
+    )
     counted.url = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -16,10 +16,10 @@ import sys
 import types
 from pathlib import Path
 
-import pytest
-
 import dap_server
+import pytest
 from archive_fixtures import soil_moisture_cci as fixture
+
 from eolab import archives
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,8 +39,13 @@ check_live = _load(ROOT / "tools" / "check_live.py", "check_live")
 def stand_ins(monkeypatch):
     """Five archives: the real soil-moisture reader, two stand-ins, one missing, one broken."""
     ok = types.ModuleType("eolab_test_ok")
-    ok.live_check = lambda: {"endpoint": "http://127.0.0.1:1/ok", "ok": True, "bytes": 1234,
-                             "seconds": 0.5, "detail": "one tiny read"}
+    ok.live_check = lambda: {
+        "endpoint": "http://127.0.0.1:1/ok",
+        "ok": True,
+        "bytes": 1234,
+        "seconds": 0.5,
+        "detail": "one tiny read",
+    }
     broken = types.ModuleType("eolab_test_broken")
 
     def refuse():
@@ -49,12 +54,16 @@ def stand_ins(monkeypatch):
     broken.live_check = refuse
     monkeypatch.setitem(sys.modules, "eolab_test_ok", ok)
     monkeypatch.setitem(sys.modules, "eolab_test_broken", broken)
-    monkeypatch.setattr(archives, "REAL_MODULES", {
-        "soil_moisture_europe": "eolab.archives.soil_moisture_cci",
-        "s5p_no2_cities": "eolab_test_ok",
-        "sst_big": "eolab.archives.not_written_yet",
-        "landsat_gaborone": "eolab_test_broken",
-    })
+    monkeypatch.setattr(
+        archives,
+        "REAL_MODULES",
+        {
+            "soil_moisture_europe": "eolab.archives.soil_moisture_cci",
+            "s5p_no2_cities": "eolab_test_ok",
+            "sst_big": "eolab.archives.not_written_yet",
+            "landsat_gaborone": "eolab_test_broken",
+        },
+    )
 
 
 def test_the_table_and_json_say_what_answered(stand_ins, monkeypatch, tmp_path, capsys):
@@ -78,8 +87,11 @@ def test_the_table_and_json_say_what_answered(stand_ins, monkeypatch, tmp_path, 
     assert rows["landsat_gaborone"]["status"] == "failed"
     assert "nobody listens" in rows["landsat_gaborone"]["detail"]
     assert code == 1, "a failed archive makes the command fail (after writing the table)"
-    for name, status in [("soil_moisture_europe", "verified"), ("sst_big", "not implemented"),
-                         ("landsat_gaborone", "failed")]:
+    for name, status in [
+        ("soil_moisture_europe", "verified"),
+        ("sst_big", "not implemented"),
+        ("landsat_gaborone", "failed"),
+    ]:
         line = next(line for line in printed.splitlines() if line.startswith(name))
         assert status in line
     assert f"{server.bytes_sent:,}" in printed
@@ -100,11 +112,15 @@ def test_a_failed_check_keeps_the_last_date_that_passed(stand_ins, tmp_path, mon
 
 def test_the_platforms_page_shows_last_verified_or_never(stand_ins):
     platforms = _load(ROOT / "_ext" / "eonb_platforms.py", "eonb_platforms_test")
-    live = {"archives": {
-        "soil_moisture_europe": {"lessons": ["lesson4-pixel-access"],
-                                 "last_verified": "2026-12-02"},
-        "s5p_no2_cities": {"lessons": ["lesson2-no2-lockdown"], "last_verified": None},
-    }}
+    live = {
+        "archives": {
+            "soil_moisture_europe": {
+                "lessons": ["lesson4-pixel-access"],
+                "last_verified": "2026-12-02",
+            },
+            "s5p_no2_cities": {"lessons": ["lesson2-no2-lockdown"], "last_verified": None},
+        }
+    }
     assert platforms.real_archive(live, "lesson4-pixel-access") == "last verified 2026-12-02"
     assert platforms.real_archive(live, "lesson2-no2-lockdown") == "never verified"
     assert platforms.real_archive(live, "lesson1-sst") == "–"

@@ -10,13 +10,13 @@ a message that says so and names the endpoint.
 
 from __future__ import annotations
 
+import dap_server
 import numpy as np
 import pytest
-import xarray as xr
-
-import dap_server
 import real_cells
+import xarray as xr
 from archive_fixtures import soil_moisture_cci as fixture
+
 from eolab import archives
 from eolab.archives import _common, soil_moisture_cci
 
@@ -36,7 +36,8 @@ def lesson_run(archive, tmp_path_factory):
     """The lesson's real-archive cells, run unchanged against the loopback OPeNDAP server."""
     with dap_server.serve(archive) as server:
         namespace = real_cells.run_real_cells(
-            LESSON, env={ENV: server.url}, workdir=tmp_path_factory.mktemp("lesson4_run"))
+            LESSON, env={ENV: server.url}, workdir=tmp_path_factory.mktemp("lesson4_run")
+        )
     return namespace, server
 
 
@@ -65,7 +66,8 @@ def test_the_real_cells_read_the_lessons_box_and_period_with_units(lesson_run):
     assert float(sm["sm"].min()) >= 0 and float(sm["sm"].max()) <= 1, "fill values left as data"
     forest = (sm["flag"] == 2).all("time")
     assert int(forest.sum()) > 0 and bool(sm["sm"].where(forest).isnull().all()), (
-        "cells flagged dense vegetation must be missing, never zero")
+        "cells flagged dense vegetation must be missing, never zero"
+    )
 
 
 @pytest.mark.slow
@@ -76,7 +78,8 @@ def test_only_the_lessons_cells_cross_the_wire(lesson_run, archive):
     assert len(data) == N_DAYS, "one constrained data request per day"
     assert all("sm[0:1:0][" in p and "flag[0:1:0][" in p for p in data)
     assert server.requests == N_DAYS + 3, (
-        "beyond the data, only the first file's DDS, DAS and coordinates")
+        "beyond the data, only the first file's DDS, DAS and coordinates"
+    )
     # The served bytes are a fraction of the window files; on the real global files
     # the same requests are a far smaller fraction (next test).
     assert server.bytes_sent < 0.5 * files, (server.bytes_sent, files)
@@ -132,12 +135,15 @@ def test_a_renamed_variable_gives_the_schema_error(tmp_path):
     assert soil_moisture_cci.SOURCE.docs in str(err.value)
 
 
-@pytest.mark.parametrize("kwargs, words", [
-    (dict(lat=(57, 47)), "min < max"),
-    (dict(lon=(5,)), "pair"),
-    (dict(time=("2019-01-01", "2018-01-01")), "after the last"),
-    (dict(workers=50), "1 to 8"),
-])
+@pytest.mark.parametrize(
+    "kwargs, words",
+    [
+        (dict(lat=(57, 47)), "min < max"),
+        (dict(lon=(5,)), "pair"),
+        (dict(time=("2019-01-01", "2018-01-01")), "after the last"),
+        (dict(workers=50), "1 to 8"),
+    ],
+)
 def test_bad_requests_say_what_is_wrong_before_any_network(kwargs, words):
     with pytest.raises(ValueError, match=words):
         soil_moisture_cci.load(endpoint="http://127.0.0.1:9/unused", **kwargs)
@@ -146,9 +152,11 @@ def test_bad_requests_say_what_is_wrong_before_any_network(kwargs, words):
 def test_the_source_names_ceda_opendap_open_access_and_the_schema_document():
     src = soil_moisture_cci.SOURCE
     assert src.endpoint.startswith(
-        "https://dap.ceda.ac.uk/thredds/dodsC/neodc/esacci/soil_moisture/")
+        "https://dap.ceda.ac.uk/thredds/dodsC/neodc/esacci/soil_moisture/"
+    )
     assert src.account == "none" and "CC BY 4.0" in src.licence and "OPeNDAP" in src.protocol
     assert src.docs == _common.schema("soil_moisture_cci")["source"]
     assert "soil_moisture_europe" in archives.sources().index
     assert soil_moisture_cci.file_url("2018-07-15", "http://x").endswith(
-        "/2018/ESACCI-SOILMOISTURE-L3S-SSMV-COMBINED-20180715000000-fv09.1.nc")
+        "/2018/ESACCI-SOILMOISTURE-L3S-SSMV-COMBINED-20180715000000-fv09.1.nc"
+    )

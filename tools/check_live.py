@@ -35,8 +35,10 @@ def _lessons() -> dict[str, list[str]]:
     from eolab import datasets
 
     table = datasets.catalogue()
-    return {name: [s.strip() for s in str(row["lessons"]).split(",") if s.strip()]
-            for name, row in table.iterrows()}
+    return {
+        name: [s.strip() for s in str(row["lessons"]).split(",") if s.strip()]
+        for name, row in table.iterrows()
+    }
 
 
 def check_one(name: str, module_name: str) -> dict:
@@ -46,30 +48,47 @@ def check_one(name: str, module_name: str) -> dict:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as err:
         if err.name and module_name.startswith(err.name):
-            return {"status": "not implemented", "module": module_name,
-                    "detail": f"{module_name} does not exist yet"}
-        return {"status": "failed", "module": module_name,
-                "detail": f"import failed: {type(err).__name__}: {err}"}
+            return {
+                "status": "not implemented",
+                "module": module_name,
+                "detail": f"{module_name} does not exist yet",
+            }
+        return {
+            "status": "failed",
+            "module": module_name,
+            "detail": f"import failed: {type(err).__name__}: {err}",
+        }
     except Exception as err:  # noqa: BLE001 - a broken module is a row, not a crash
-        return {"status": "failed", "module": module_name,
-                "detail": f"import failed: {type(err).__name__}: {err}"}
+        return {
+            "status": "failed",
+            "module": module_name,
+            "detail": f"import failed: {type(err).__name__}: {err}",
+        }
     live = getattr(module, "live_check", None)
     if live is None:
-        return {"status": "not implemented", "module": module_name,
-                "detail": f"{module_name} has no live_check()"}
+        return {
+            "status": "not implemented",
+            "module": module_name,
+            "detail": f"{module_name} has no live_check()",
+        }
     try:
         got = dict(live())
     except Exception as err:  # noqa: BLE001
         got = {"ok": False, "detail": f"{type(err).__name__}: {str(err)[:300]}"}
     endpoint = got.get("endpoint") or getattr(getattr(module, "SOURCE", None), "endpoint", "")
-    return {"status": "verified" if got.get("ok") else "failed", "module": module_name,
-            "endpoint": str(endpoint), "bytes": int(got.get("bytes") or 0),
-            "seconds": round(float(got.get("seconds") or time.perf_counter() - start), 2),
-            "detail": str(got.get("detail", ""))[:300]}
+    return {
+        "status": "verified" if got.get("ok") else "failed",
+        "module": module_name,
+        "endpoint": str(endpoint),
+        "bytes": int(got.get("bytes") or 0),
+        "seconds": round(float(got.get("seconds") or time.perf_counter() - start), 2),
+        "detail": str(got.get("detail", ""))[:300],
+    }
 
 
-def run(only: list[str] | None = None, previous: dict | None = None,
-        today: str | None = None) -> dict:
+def run(
+    only: list[str] | None = None, previous: dict | None = None, today: str | None = None
+) -> dict:
     """Check every archive (or ``only`` those); return the JSON document to write."""
     from eolab import archives
 
@@ -85,8 +104,9 @@ def run(only: list[str] | None = None, previous: dict | None = None,
         row = check_one(name, module_name)
         row["lessons"] = lessons.get(name, [])
         row["date"] = today
-        row["last_verified"] = today if row["status"] == "verified" else (
-            old.get(name, {}).get("last_verified"))
+        row["last_verified"] = (
+            today if row["status"] == "verified" else (old.get(name, {}).get("last_verified"))
+        )
         result[name] = row
     return {"checked": today, "archives": result}
 
@@ -96,11 +116,20 @@ def never_verified() -> dict:
     from eolab import archives
 
     lessons = _lessons()
-    return {"checked": None, "archives": {
-        name: {"status": "never verified", "module": module, "lessons": lessons.get(name, []),
-               "date": None, "last_verified": None,
-               "detail": "make check-live has not been run with internet access"}
-        for name, module in sorted(archives.REAL_MODULES.items())}}
+    return {
+        "checked": None,
+        "archives": {
+            name: {
+                "status": "never verified",
+                "module": module,
+                "lessons": lessons.get(name, []),
+                "date": None,
+                "last_verified": None,
+                "detail": "make check-live has not been run with internet access",
+            }
+            for name, module in sorted(archives.REAL_MODULES.items())
+        },
+    }
 
 
 def table(doc: dict) -> str:
@@ -110,13 +139,20 @@ def table(doc: dict) -> str:
     for name, r in doc["archives"].items():
         where = r.get("endpoint") or ""
         detail = r.get("detail") or ""
-        rows.append((name, r["status"], f"{r.get('bytes', 0):,}" if "bytes" in r else "–",
-                     f"{r['seconds']:.1f}" if "seconds" in r else "–",
-                     (where + (" — " if where and detail else "") + detail)[:110]))
+        rows.append(
+            (
+                name,
+                r["status"],
+                f"{r.get('bytes', 0):,}" if "bytes" in r else "–",
+                f"{r['seconds']:.1f}" if "seconds" in r else "–",
+                (where + (" — " if where and detail else "") + detail)[:110],
+            )
+        )
     widths = [max(len(str(row[i])) for row in rows) for i in range(4)]
     lines = []
     for k, row in enumerate(rows):
-        lines.append("  ".join(str(c).ljust(w) for c, w in zip(row[:4], widths)) + "  " + row[4])
+        cells = "  ".join(str(c).ljust(w) for c, w in zip(row[:4], widths, strict=True))
+        lines.append(cells + "  " + row[4])
         if k == 0:
             lines.append("-" * (sum(widths) + 8 + len(head[4])))
     return "\n".join(lines)
@@ -126,8 +162,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", help="dataset names to check (default: all)")
     parser.add_argument("--output", type=Path, default=OUTPUT, help="JSON file to write")
-    parser.add_argument("--reset", action="store_true",
-                        help="write 'never verified' for every archive and stop")
+    parser.add_argument(
+        "--reset", action="store_true", help="write 'never verified' for every archive and stop"
+    )
     args = parser.parse_args(argv)
     previous = json.loads(args.output.read_text()) if args.output.exists() else None
     doc = never_verified() if args.reset else run(args.only, previous)

@@ -39,13 +39,17 @@ DROUGHT = dict(lat=53.5, lon=12.5, radius_deg=2.0, year=2018, months=tuple(range
 DROUGHT_DEPTH = 0.12  # m3 m-3 drier than usual, April-October 2018
 FOREST = dict(lat=(48.0, 49.0), lon=(7.0, 8.0))  # never retrieved: flag 2 (dense vegetation)
 
-FLAG_MEANINGS = ("no_data_inconsistency_detected snow_coverage_or_temperature_below_zero "
-                 "dense_vegetation others_no_convergence_in_the_model_thus_no_valid_sm_estimates "
-                 "soil_moisture_value_exceeds_physical_boundary "
-                 "weight_of_measurement_below_threshold "
-                 "all_datasets_deemed_unreliable barren_ground_advisory_flag")
-SENSORS = ("NaN SMMR SSMI TMI AMSR_E WindSat AMSR2 SMOS AMI_WS ASCAT_A ASCAT_B SMAP "
-           "GPM FY3B FY3C FY3D ASCAT_C")
+FLAG_MEANINGS = (
+    "no_data_inconsistency_detected snow_coverage_or_temperature_below_zero "
+    "dense_vegetation others_no_convergence_in_the_model_thus_no_valid_sm_estimates "
+    "soil_moisture_value_exceeds_physical_boundary "
+    "weight_of_measurement_below_threshold "
+    "all_datasets_deemed_unreliable barren_ground_advisory_flag"
+)
+SENSORS = (
+    "NaN SMMR SSMI TMI AMSR_E WindSat AMSR2 SMOS AMI_WS ASCAT_A ASCAT_B SMAP "
+    "GPM FY3B FY3C FY3D ASCAT_C"
+)
 
 
 def window_coords() -> tuple[np.ndarray, np.ndarray]:
@@ -59,14 +63,21 @@ def drought_region(lat, lon) -> xr.DataArray:
     """True inside the injected drought disc (the ground truth), on the given cell centres."""
     la, lo = np.meshgrid(np.asarray(lat, float), np.asarray(lon, float), indexing="ij")
     dist = np.hypot(la - DROUGHT["lat"], (lo - DROUGHT["lon"]) * np.cos(np.deg2rad(la)))
-    return xr.DataArray(dist < DROUGHT["radius_deg"], dims=("lat", "lon"),
-                        coords={"lat": np.asarray(lat), "lon": np.asarray(lon)})
+    return xr.DataArray(
+        dist < DROUGHT["radius_deg"],
+        dims=("lat", "lon"),
+        coords={"lat": np.asarray(lat), "lon": np.asarray(lon)},
+    )
 
 
 def _forest(lat, lon) -> np.ndarray:
     la, lo = np.meshgrid(lat, lon, indexing="ij")
-    return ((la > FOREST["lat"][0]) & (la < FOREST["lat"][1])
-            & (lo > FOREST["lon"][0]) & (lo < FOREST["lon"][1]))
+    return (
+        (la > FOREST["lat"][0])
+        & (la < FOREST["lat"][1])
+        & (lo > FOREST["lon"][0])
+        & (lo < FOREST["lon"][1])
+    )
 
 
 def simulate(lat, lon, days: pd.DatetimeIndex, seed: int = 0) -> np.ndarray:
@@ -76,7 +87,7 @@ def simulate(lat, lon, days: pd.DatetimeIndex, seed: int = 0) -> np.ndarray:
     west = (15.0 - np.asarray(lon, float))[None, None, :] / 10.0  # wetter towards the Atlantic
     sm = 0.24 + 0.04 * west + 0.09 * np.cos(2 * np.pi * (doy - 30) / 365.25)
     sm = sm + rng.normal(0, 0.02, (len(days), len(lat), len(lon)))
-    in_drought = ((days.year == DROUGHT["year"]) & days.month.isin(DROUGHT["months"]))
+    in_drought = (days.year == DROUGHT["year"]) & days.month.isin(DROUGHT["months"])
     region = drought_region(lat, lon).to_numpy()
     sm[in_drought] -= DROUGHT_DEPTH * region
     sm = np.clip(sm, 0.02, 0.6).astype("float32")
@@ -88,7 +99,7 @@ def _attrs(day: pd.Timestamp) -> dict:
     return {
         "title": "ESA CCI Surface Soil Moisture merged COMBINED Product",
         "institution": "TU Wien (AUT); VanderSat B.V. (NL); Planet Labs (NL); CESBIO (FR); "
-                       "EODC Gmbh (AUT); Transmissivity B.V. (NL)",
+        "EODC Gmbh (AUT); Transmissivity B.V. (NL)",
         "contact": "cci_sm_contact@eodc.eu",
         "source": "SYNTHETIC TEST FIXTURE shaped like ESA CCI SM COMBINED (not measurements)",
         "product_version": VERSION,
@@ -114,48 +125,115 @@ def day_dataset(day, lat, lon, sm: np.ndarray) -> xr.Dataset:
     dims = ("time", "lat", "lon")
 
     def coded(values, dtype, long_name, meanings, codes, fill):
-        return (dims, np.where(valid.reshape(shape), values, fill).astype(dtype),
-                {"long_name": long_name, "flag_values": np.array(codes, dtype=dtype),
-                 "flag_meanings": meanings, "_FillValue": np.array(fill, dtype=dtype)})
+        return (
+            dims,
+            np.where(valid.reshape(shape), values, fill).astype(dtype),
+            {
+                "long_name": long_name,
+                "flag_values": np.array(codes, dtype=dtype),
+                "flag_meanings": meanings,
+                "_FillValue": np.array(fill, dtype=dtype),
+            },
+        )
 
     ds = xr.Dataset(
         {
-            "sm": (dims, sm_raw, {"units": "m3 m-3", "long_name": "Volumetric Soil Moisture",
-                                  "standard_name": "soil_moisture_content",
-                                  "valid_range": np.array([0, 1], "float32"),
-                                  "ancillary_variables": "sm_uncertainty flag t0",
-                                  "_FillValue": np.float32(FILL)}),
-            "sm_uncertainty": (dims, unc, {
-                "units": "m3 m-3", "long_name": "Volumetric Soil Moisture Uncertainty",
-                "standard_name": "soil_moisture_content standard_error",
-                "valid_range": np.array([0, 1], "float32"), "_FillValue": np.float32(FILL)}),
-            "flag": (dims, flag, {"long_name": "Flag", "flag_values": np.array(
-                [0, 1, 2, 4, 8, 16, 32, 64], "int8"), "flag_meanings": FLAG_MEANINGS,
-                "_FillValue": np.int8(127)}),
-            "freqbandID": coded(34, "int16", "Frequency Band Identification",
-                                "NaN L14 C53 C66 C68 C69 C73 X107 K194 MODEL",
-                                [0, 1, 2, 4, 8, 16, 32, 64, 128, 256], 0),
-            "sensor": coded(2560, "int16", "Sensor", SENSORS,
-                            [0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096,
-                             8192, 16384, -32768], 0),
-            "t0": (dims, t0.astype("float64"), {
-                "units": "days since 1970-01-01 00:00:00 UTC", "long_name": "Observation Timestamp",
-                "_FillValue": np.float64(FILL)}),
-            "dnflag": coded(1, "int8", "Day / Night Flag", "NaN day night day_night_combination",
-                            [0, 1, 2, 3], 0),
-            "mode": coded(1, "int8", "Satellite Mode", "NaN ascending descending "
-                          "ascending_descending_combination", [0, 1, 2, 3], 0),
+            "sm": (
+                dims,
+                sm_raw,
+                {
+                    "units": "m3 m-3",
+                    "long_name": "Volumetric Soil Moisture",
+                    "standard_name": "soil_moisture_content",
+                    "valid_range": np.array([0, 1], "float32"),
+                    "ancillary_variables": "sm_uncertainty flag t0",
+                    "_FillValue": np.float32(FILL),
+                },
+            ),
+            "sm_uncertainty": (
+                dims,
+                unc,
+                {
+                    "units": "m3 m-3",
+                    "long_name": "Volumetric Soil Moisture Uncertainty",
+                    "standard_name": "soil_moisture_content standard_error",
+                    "valid_range": np.array([0, 1], "float32"),
+                    "_FillValue": np.float32(FILL),
+                },
+            ),
+            "flag": (
+                dims,
+                flag,
+                {
+                    "long_name": "Flag",
+                    "flag_values": np.array([0, 1, 2, 4, 8, 16, 32, 64], "int8"),
+                    "flag_meanings": FLAG_MEANINGS,
+                    "_FillValue": np.int8(127),
+                },
+            ),
+            "freqbandID": coded(
+                34,
+                "int16",
+                "Frequency Band Identification",
+                "NaN L14 C53 C66 C68 C69 C73 X107 K194 MODEL",
+                [0, 1, 2, 4, 8, 16, 32, 64, 128, 256],
+                0,
+            ),
+            "sensor": coded(
+                2560,
+                "int16",
+                "Sensor",
+                SENSORS,
+                [0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, -32768],
+                0,
+            ),
+            "t0": (
+                dims,
+                t0.astype("float64"),
+                {
+                    "units": "days since 1970-01-01 00:00:00 UTC",
+                    "long_name": "Observation Timestamp",
+                    "_FillValue": np.float64(FILL),
+                },
+            ),
+            "dnflag": coded(
+                1,
+                "int8",
+                "Day / Night Flag",
+                "NaN day night day_night_combination",
+                [0, 1, 2, 3],
+                0,
+            ),
+            "mode": coded(
+                1,
+                "int8",
+                "Satellite Mode",
+                "NaN ascending descending ascending_descending_combination",
+                [0, 1, 2, 3],
+                0,
+            ),
         },
         coords={
-            "time": ("time", [float((day - pd.Timestamp("1970-01-01")).days)],
-                     {"units": "days since 1970-01-01 00:00:00 UTC", "standard_name": "time",
-                      "calendar": "standard", "axis": "T"}),
-            "lat": ("lat", np.asarray(lat, "float32"), {"units": "degrees_north",
-                                                         "standard_name": "latitude",
-                                                         "axis": "Y"}),
-            "lon": ("lon", np.asarray(lon, "float32"), {"units": "degrees_east",
-                                                         "standard_name": "longitude",
-                                                         "axis": "X"}),
+            "time": (
+                "time",
+                [float((day - pd.Timestamp("1970-01-01")).days)],
+                {
+                    "units": "days since 1970-01-01 00:00:00 UTC",
+                    "standard_name": "time",
+                    "calendar": "standard",
+                    "axis": "T",
+                },
+            ),
+            "lat": (
+                "lat",
+                np.asarray(lat, "float32"),
+                {"units": "degrees_north", "standard_name": "latitude", "axis": "Y"},
+            ),
+            "lon": (
+                "lon",
+                np.asarray(lon, "float32"),
+                {"units": "degrees_east", "standard_name": "longitude", "axis": "X"},
+            ),
         },
         attrs=_attrs(day),
     )
@@ -173,9 +251,14 @@ def _write(ds: xr.Dataset, path: Path, fmt: str = "NETCDF4_CLASSIC") -> Path:
         for name, var in ds.variables.items():
             attrs = dict(var.attrs)
             fill = attrs.pop("_FillValue", None)
-            v = nc.createVariable(name, var.dtype, var.dims, fill_value=fill,
-                                  zlib=fmt.startswith("NETCDF4") and name in ds.data_vars,
-                                  complevel=1)
+            v = nc.createVariable(
+                name,
+                var.dtype,
+                var.dims,
+                fill_value=fill,
+                zlib=fmt.startswith("NETCDF4") and name in ds.data_vars,
+                complevel=1,
+            )
             v.set_auto_maskandscale(False)
             v.setncatts(attrs)
             v[...] = var.values
@@ -190,13 +273,14 @@ def write_day(folder: Path, day="2018-07-15") -> Path:
     sm = np.full((GLOBAL_LAT.size, GLOBAL_LON.size), np.nan, "float32")
     i0 = int(np.flatnonzero(GLOBAL_LAT == lat[0])[0])
     j0 = int(np.flatnonzero(GLOBAL_LON == lon[0])[0])
-    sm[i0:i0 + lat.size, j0:j0 + lon.size] = simulate(lat, lon, pd.DatetimeIndex([day]))[0]
+    sm[i0 : i0 + lat.size, j0 : j0 + lon.size] = simulate(lat, lon, pd.DatetimeIndex([day]))[0]
     ds = day_dataset(day, GLOBAL_LAT, GLOBAL_LON, sm)
     return _write(ds, Path(folder) / f"{day:%Y}" / NAME.format(day))
 
 
-def write_archive(folder: Path, start: str = START, end: str = END,
-                  fmt: str = "NETCDF3_CLASSIC") -> Path:
+def write_archive(
+    folder: Path, start: str = START, end: str = END, fmt: str = "NETCDF3_CLASSIC"
+) -> Path:
     """The daily files from ``start`` to ``end`` on the window, in the archive's YYYY/ layout.
 
     Written in the classic netCDF format by default: over OPeNDAP a client sees the
@@ -208,8 +292,9 @@ def write_archive(folder: Path, start: str = START, end: str = END,
     days = pd.date_range(start, end, freq="D")
     sm = simulate(lat, lon, days)
     for k, day in enumerate(days):
-        _write(day_dataset(day, lat, lon, sm[k]), Path(folder) / f"{day:%Y}" / NAME.format(day),
-               fmt)
+        _write(
+            day_dataset(day, lat, lon, sm[k]), Path(folder) / f"{day:%Y}" / NAME.format(day), fmt
+        )
     return Path(folder)
 
 

@@ -33,15 +33,19 @@ NAME = "ESACCI-SOILMOISTURE-L3S-SSMV-COMBINED-{:%Y%m%d}000000-fv{version}.nc"
 
 SOURCE = _common.ArchiveSource(
     product=f"ESA CCI Soil Moisture COMBINED v{VERSION} (daily, 0.25°)",
-    endpoint=("https://dap.ceda.ac.uk/thredds/dodsC/neodc/esacci/soil_moisture/data/"
-              f"daily_files/COMBINED/v{VERSION}"),
+    endpoint=(
+        "https://dap.ceda.ac.uk/thredds/dodsC/neodc/esacci/soil_moisture/data/"
+        f"daily_files/COMBINED/v{VERSION}"
+    ),
     env_var="EOLAB_ENDPOINT_CCI_SM",
     protocol="OPeNDAP (DAP2)",
     account="none",
     licence="CC BY 4.0 (ESA CCI data policy; cite Dorigo et al. 2017, Gruber et al. 2019)",
-    lesson_reads=("47-57°N, 5-15°E (40 x 40 cells), sm and flag, 3,653 days (2012-2021): "
-                  "one DAP2 request per day, ~9 kB each, ~34 MB in all (estimated; the test "
-                  "server sends ~12 kB a day), instead of 3,653 whole global files"),
+    lesson_reads=(
+        "47-57°N, 5-15°E (40 x 40 cells), sm and flag, 3,653 days (2012-2021): "
+        "one DAP2 request per day, ~9 kB each, ~34 MB in all (estimated; the test "
+        "server sends ~12 kB a day), instead of 3,653 whole global files"
+    ),
     docs="https://catalogue.ceda.ac.uk/uuid/0e346e1e1e164ac99c60098848537a29",
 )
 
@@ -78,11 +82,14 @@ def _check_range(name: str, pair, low: float, high: float) -> tuple[float, float
     try:
         a, b = (float(v) for v in pair)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a pair (south/west, north/east) of degrees, "
-                         f"got {pair!r}") from None
+        raise ValueError(
+            f"{name} must be a pair (south/west, north/east) of degrees, got {pair!r}"
+        ) from None
     if not (low <= a < b <= high):
-        raise ValueError(f"{name}={pair!r}: give (min, max) with min < max, both within "
-                         f"{low:g} to {high:g} degrees")
+        raise ValueError(
+            f"{name}={pair!r}: give (min, max) with min < max, both within "
+            f"{low:g} to {high:g} degrees"
+        )
     return a, b
 
 
@@ -101,10 +108,13 @@ def layout_problems(ds) -> list[str]:
     are checked on the files themselves (``tests/test_archive_schemas.py``), not here.
     """
     spec = _common.schema("soil_moisture_cci")
-    spec = {"dims": {d: None for d in spec["dims"]},
-            "variables": {v: {k: s for k, s in vs.items() if k != "dtype"}
-                          for v, vs in spec["variables"].items()},
-            "attrs": spec["attrs"]}
+    spec = {
+        "dims": {d: None for d in spec["dims"]},
+        "variables": {
+            v: {k: s for k, s in vs.items() if k != "dtype"} for v, vs in spec["variables"].items()
+        },
+        "attrs": spec["attrs"],
+    }
     return _common.structure_problems(ds, spec)
 
 
@@ -162,14 +172,20 @@ def open_day(day, endpoint: str | None = None, version: str = VERSION, session=N
         for c in coords:
             remote[c].data = _values(values, c)
         # CEDA's THREDDS speaks DAP2 at /thredds/dodsC/.
-        ds = xr.open_dataset(xr.backends.PydapDataStore(remote, protocol="dap2"),
-                             mask_and_scale=False, decode_times=False)
+        ds = xr.open_dataset(
+            xr.backends.PydapDataStore(remote, protocol="dap2"),
+            mask_and_scale=False,
+            decode_times=False,
+        )
     problems = layout_problems(ds)
     if problems:
-        raise ValueError(f"{url} does not look like ESA CCI Soil Moisture COMBINED as "
-                         f"documented ({SOURCE.docs}): " + "; ".join(problems)
-                         + ". The archive may have changed: check the documentation, or "
-                         "ask the course maintainers to update eolab.")
+        raise ValueError(
+            f"{url} does not look like ESA CCI Soil Moisture COMBINED as "
+            f"documented ({SOURCE.docs}): "
+            + "; ".join(problems)
+            + ". The archive may have changed: check the documentation, or "
+            "ask the course maintainers to update eolab."
+        )
     return ds
 
 
@@ -182,8 +198,15 @@ def _fetch_subset(url: str, variables, rows, cols, session) -> dict[str, np.ndar
         return {v: _values(dataset, v)[0] for v in variables}
 
 
-def load(lat=LAT, lon=LON, time=PERIOD, variables=VARIABLES, endpoint: str | None = None,
-         version: str = VERSION, workers: int = 8):
+def load(
+    lat=LAT,
+    lon=LON,
+    time=PERIOD,
+    variables=VARIABLES,
+    endpoint: str | None = None,
+    version: str = VERSION,
+    workers: int = 8,
+):
     """Daily ESA CCI soil moisture over a box, subset on the server (OPeNDAP).
 
     Opens the first day with xarray (metadata only) to find the box's cells on the
@@ -238,8 +261,9 @@ def load(lat=LAT, lon=LON, time=PERIOD, variables=VARIABLES, endpoint: str | Non
     first = open_day(days[0], endpoint, version, session)
     missing = [v for v in variables if v not in first.data_vars]
     if missing:
-        raise ValueError(f"variables {missing} are not in the product; it has "
-                         f"{', '.join(first.data_vars)}")
+        raise ValueError(
+            f"variables {missing} are not in the product; it has {', '.join(first.data_vars)}"
+        )
     lats, lons = first["lat"].values, first["lon"].values
     rows = _slice(lats, *lat, "latitude")
     cols = _slice(lons, *lon, "longitude")
@@ -251,8 +275,12 @@ def load(lat=LAT, lon=LON, time=PERIOD, variables=VARIABLES, endpoint: str | Non
     with ThreadPoolExecutor(max_workers=int(workers)) as pool:
         parts = list(pool.map(one, days))
     out = xr.Dataset(
-        coords={"time": days, "lat": lats[rows[0]:rows[1] + 1].astype("float64"),
-                "lon": lons[cols[0]:cols[1] + 1].astype("float64")})
+        coords={
+            "time": days,
+            "lat": lats[rows[0] : rows[1] + 1].astype("float64"),
+            "lon": lons[cols[0] : cols[1] + 1].astype("float64"),
+        }
+    )
     for v in variables:
         raw = np.stack([p[v] for p in parts])
         fill = attrs[v].pop("_FillValue", None)
@@ -265,13 +293,16 @@ def load(lat=LAT, lon=LON, time=PERIOD, variables=VARIABLES, endpoint: str | Non
         out[v] = (("time", "lat", "lon"), raw, attrs[v])
     out["lat"].attrs.update(units="degrees_north", standard_name="latitude")
     out["lon"].attrs.update(units="degrees_east", standard_name="longitude")
-    out.attrs = {k: first.attrs[k] for k in ("title", "product_version", "license")
-                 if k in first.attrs}
-    out.attrs.update(source=f"{SOURCE.product}, OPeNDAP {file_url(days[0], endpoint, version)}"
-                            f" ... ({len(days)} days)",
-                     eolab_bytes=session.counted["bytes"],
-                     eolab_requests=session.counted["requests"],
-                     eolab_seconds=round(_time.perf_counter() - start, 2))
+    out.attrs = {
+        k: first.attrs[k] for k in ("title", "product_version", "license") if k in first.attrs
+    }
+    out.attrs.update(
+        source=f"{SOURCE.product}, OPeNDAP {file_url(days[0], endpoint, version)}"
+        f" ... ({len(days)} days)",
+        eolab_bytes=session.counted["bytes"],
+        eolab_requests=session.counted["requests"],
+        eolab_seconds=round(_time.perf_counter() - start, 2),
+    )
     return out
 
 
@@ -282,10 +313,19 @@ def live_check() -> dict:
     try:
         ds = load(time=("2018-07-15", "2018-07-15"), variables=("sm",), workers=1)
     except (_common.ArchiveUnavailable, ValueError) as err:
-        return {"endpoint": url, "ok": False, "bytes": 0,
-                "seconds": round(_time.perf_counter() - start, 2), "detail": str(err)[:300]}
-    valid = int(ds["sm"].notnull().sum())
-    return {"endpoint": url, "ok": valid > 0, "bytes": int(ds.attrs["eolab_bytes"]),
+        return {
+            "endpoint": url,
+            "ok": False,
+            "bytes": 0,
             "seconds": round(_time.perf_counter() - start, 2),
-            "detail": f"{ds.attrs['eolab_requests']} requests, {valid} of "
-                      f"{ds['sm'].size} cells with soil moisture on 2018-07-15"}
+            "detail": str(err)[:300],
+        }
+    valid = int(ds["sm"].notnull().sum())
+    return {
+        "endpoint": url,
+        "ok": valid > 0,
+        "bytes": int(ds.attrs["eolab_bytes"]),
+        "seconds": round(_time.perf_counter() - start, 2),
+        "detail": f"{ds.attrs['eolab_requests']} requests, {valid} of "
+        f"{ds['sm'].size} cells with soil moisture on 2018-07-15",
+    }
