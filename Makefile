@@ -1,7 +1,7 @@
 # EO Notebooks: the two commands are `make book` and `make test` (see README.md).
 # Every target that shares its name with a folder (book/, tests/, benchmarks/)
 # must be .PHONY, or make thinks it is "up to date" and does nothing.
-.PHONY: check format unit book test serve clean clean-all install vendor browser benchmark help notebooks pdf pdf-tools offline site-benchmark prepare launch-wheels launch-check
+.PHONY: check format unit book test serve clean clean-all install vendor browser benchmark help notebooks pdf pdf-tools offline site-benchmark prepare launch-wheels launch-check check-live
 
 PYTHON ?= python3
 VENV := .venv
@@ -36,6 +36,7 @@ help:
 	@echo "make offline - zip of the site for a USB stick: $(OFFLINE_ZIP) (PYODIDE_DIST=dir adds Pyodide)"
 	@echo "make site-benchmark - page weight of the built site"
 	@echo "make launch-check - re-run the launch checks alone (Binder, JupyterHub, Colab, JupyterLite offline)"
+	@echo "make check-live - read every real archive once (needs the internet), write book/_data/live-checks.json"
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -99,6 +100,12 @@ unit: $(STAMP)
 test: prepare book
 	$(NONET) $(BIN)/python tools/pdf_handouts.py --site $(BUILD)/html
 	$(NONET) $(BIN)/python -m pytest
+
+# The real archives, for anyone with internet: one minimal real read per archive, a table of
+# what answered (bytes, seconds), and book/_data/live-checks.json for "Where each lesson runs".
+# Deliberately outside the network namespace; the build, CI and `make test` never run it.
+check-live: $(STAMP)
+	$(BIN)/python tools/check_live.py
 
 serve:
 	@echo "Serving $(BUILD)/html at http://127.0.0.1:8000 (Ctrl-C to stop)"

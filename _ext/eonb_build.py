@@ -31,6 +31,10 @@
    * figures get ``width``/``height`` (nothing jumps while they load) and all
      but the first image of a page ``loading="lazy"``;
    * every page gets a ``<meta name="description">`` from its first paragraph.
+6. **Real-archive cells say they were not run.**  A code cell tagged ``real-archive``
+   (and ``skip-execution``: it reads a live archive, so the offline build shows it
+   unrun) gets a small label above its code, "not run when this page was built",
+   automatically from the tag, on every page.
 """
 
 from __future__ import annotations
@@ -44,6 +48,13 @@ from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
 EXPECTED_ERROR_TAG = "raises-exception"
+REAL_ARCHIVE_TAG = "real-archive"
+NOT_RUN_LABEL = (
+    '<p class="eonb-not-run" style="display:inline-block;margin:0 0 .25rem;padding:.05rem .5rem;'
+    'border-radius:.25rem;background:#fff3cd;color:#5c4400;font-size:.85em">'
+    "Real archive: not run when this page was built (run it in a launched session "
+    "with internet)</p>"
+)
 _THIRD_PARTY_FONT = re.compile(
     r"<link[^>]+(fonts\.googleapis\.com|fonts\.gstatic\.com)[^>]*>\s*", re.IGNORECASE
 )
@@ -413,6 +424,22 @@ def restart_numbers_per_page(fignumbers: dict) -> dict:
     return fignumbers
 
 
+def label_real_archive_cells(doctree) -> int:
+    """Put :data:`NOT_RUN_LABEL` above every cell tagged ``real-archive``; return how many."""
+    from docutils import nodes
+
+    count = 0
+    for node in doctree.findall(nodes.container):
+        if f"tag_{REAL_ARCHIVE_TAG}" in node.get("classes", []):
+            node.insert(0, nodes.raw("", NOT_RUN_LABEL, format="html"))
+            count += 1
+    return count
+
+
+def _label_real_archive(app: Sphinx, doctree, docname) -> None:
+    label_real_archive_cells(doctree)
+
+
 def _per_page_numbers(app: Sphinx, env) -> list[str]:
     restart_numbers_per_page(env.toc_fignumbers)
     return []
@@ -423,6 +450,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-updated", _restore_outputs)
     # After Sphinx's own numbering (TocTreeCollector, priority 500).
     app.connect("env-get-updated", _per_page_numbers, priority=900)
+    app.connect("doctree-resolved", _label_real_archive)
     app.connect("build-finished", _check_outputs)
     app.connect("build-finished", _shrink_images)
     app.connect("build-finished", _lighten, priority=800)

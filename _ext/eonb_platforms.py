@@ -20,6 +20,7 @@ from sphinx.util.docutils import SphinxDirective
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "book" / "_data" / "launch-checks.json"
+LIVE = ROOT / "book" / "_data" / "live-checks.json"  # written by `make check-live`
 sys.path.insert(0, str(ROOT / "tools"))
 import lite_contents  # noqa: E402
 
@@ -60,6 +61,19 @@ def cell(results: dict, column: str, lesson: str, has_practice: bool = True) -> 
     return f"✓ {SHORT[column]}{old}"
 
 
+def real_archive(live: dict, lesson: str) -> str:
+    """The lesson's "Real archive" cell from live-checks.json (tools/check_live.py)."""
+    rows = [r for r in live.get("archives", {}).values() if lesson in r.get("lessons", [])]
+    if not rows:
+        return "–"
+    dates = [r.get("last_verified") for r in rows]
+    return f"last verified {min(dates)}" if all(dates) else "never verified"
+
+
+REAL_MEANING = ("`make check-live` read the lesson's real archive (it needs the internet, so the "
+                "build never runs it): the date of the last check that answered, or never verified")
+
+
 def detail_rows(results: dict) -> list[str]:
     rows = []
     for key, result in sorted(results.items()):
@@ -90,16 +104,20 @@ class PlatformsDirective(SphinxDirective):
     def run(self):
         self.env.note_dependency(str(RESULTS))
         results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+        self.env.note_dependency(str(LIVE))
+        live = json.loads(LIVE.read_text()) if LIVE.exists() else {}
         lessons = {lite_contents.practice_name(doc): lite_contents.read_practice(src, doc) is not None
                    for doc, src in lite_contents.toc_pages(ROOT)
                    if src.suffix == ".md" and "kernelspec" in src.read_text(encoding="utf-8").split("\n---", 1)[0]}
-        lines = ["| lesson | " + " | ".join(t for t, _, _ in COLUMNS.values()) + " |",
-                 "|---|" + "---|" * len(COLUMNS)]
+        lines = ["| lesson | " + " | ".join(t for t, _, _ in COLUMNS.values()) + " | Real archive |",
+                 "|---|" + "---|" * (len(COLUMNS) + 1)]
         for lesson, practice in lessons.items():
             lines.append(f"| `{lesson}` | " + " | ".join(cell(results, c, lesson, practice)
-                                                         for c in COLUMNS) + " |")
+                                                         for c in COLUMNS)
+                         + f" | {real_archive(live, lesson)} |")
         lines += ["", "What a tick means, column by column (the dates are in the table after):", ""]
         lines += [f"- **{title}**: {meaning}." for title, _, meaning in COLUMNS.values()]
+        lines += [f"- **Real archive**: {REAL_MEANING}."]
         lines += ["", "Every check, as the tests recorded it:", "",
                   "| check | status | date | Python | versions | notes |", "|---|---|---|---|---|---|"]
         lines += detail_rows(results)

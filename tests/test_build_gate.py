@@ -193,3 +193,25 @@ def test_a_page_served_from_the_cache_still_publishes_its_outputs(tmp_path):
 @pytest.mark.build
 def test_the_published_site_has_no_error_output(site_dir):
     assert eonb_build.scan_build(site_dir) == []
+
+
+@pytest.mark.slow
+def test_a_real_archive_cell_is_shown_unrun_with_a_label(tmp_path):
+    """A cell tagged real-archive + skip-execution (it reads a live archive) is published
+    with its code, no output and a visible "not run when this page was built" label; the
+    gate does not flag it; an ordinary cell on the same page still runs."""
+    book = _mini_book(tmp_path, {
+        "intro": "A page.\n",
+        "real": "```{code-cell} ipython3\nprint('ran', 6 * 7)\n```\n\n"
+                "```{code-cell} ipython3\n:tags: [real-archive, skip-execution]\n"
+                "import urllib.request\nurllib.request.urlopen('https://example.org/live')\n```\n",
+    })
+    result = _build(book)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    html = (book / "_build" / "html" / "book" / "real.html").read_text()
+    assert "ran 42" in html, "the ordinary cell must still be executed"
+    cell = html[html.index("tag_real-archive"):]
+    cell = cell[:cell.index("urlopen") + 200]
+    assert "not run when this page was built" in cell and "eonb-not-run" in cell
+    assert "cell_output" not in cell, "the real-archive cell must not have run"
+    assert eonb_build.scan_build(book / "_build" / "html") == []
