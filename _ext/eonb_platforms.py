@@ -12,16 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
-from pathlib import Path
 
 from docutils.statemachine import StringList
 from sphinx.util.docutils import SphinxDirective
 
-ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "book" / "_data" / "launch-checks.json"
-sys.path.insert(0, str(ROOT / "tools"))
-import lite_contents  # noqa: E402
+from eonb_book import lite, toc
+from eonb_book.settings import LAUNCH_CHECKS as RESULTS
+from eonb_book.settings import ROOT
 
 # column: (title, checks that must all be verified for the lesson, what a tick means)
 COLUMNS = {
@@ -90,9 +87,8 @@ class PlatformsDirective(SphinxDirective):
     def run(self):
         self.env.note_dependency(str(RESULTS))
         results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-        lessons = {lite_contents.practice_name(doc): lite_contents.read_practice(src, doc) is not None
-                   for doc, src in lite_contents.toc_pages(ROOT)
-                   if src.suffix == ".md" and "kernelspec" in src.read_text(encoding="utf-8").split("\n---", 1)[0]}
+        lessons = {toc.page_name(doc): lite.read_practice(src, doc) is not None
+                   for doc, src in toc.notebook_pages(ROOT)}
         lines = ["| lesson | " + " | ".join(t for t, _, _ in COLUMNS.values()) + " |",
                  "|---|" + "---|" * len(COLUMNS)]
         for lesson, practice in lessons.items():
