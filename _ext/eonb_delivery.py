@@ -41,7 +41,8 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
 from eonb_book import lite as lite_contents
-from eonb_book.settings import COURSE_PDF, COURSE_PDF_INSTRUCTOR, LITE_APPS, LITE_DIR, NOTEBOOKS_DIR, PDF_DIR
+from eonb_book.settings import (COURSE_PDF, COURSE_PDF_INSTRUCTOR, LITE_APPS, LITE_DIR,
+                                NOTEBOOKS_DIR, PDF_DIR)
 from eonb_book.settings import KERNEL_PLUGIN as _KERNEL_PLUGIN
 from eonb_book.settings import PYODIDE_URL as PYODIDE_CDN
 

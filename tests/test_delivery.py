@@ -198,7 +198,7 @@ def test_practice_notebook_runs_without_eolab(doc, practice_contents):
     nb = nbformat.read(out / practice.path, as_version=4)
     blocker = nbformat.v4.new_code_cell("import sys; sys.modules['eolab'] = None  # as in Pyodide")
     nb.cells.insert(0, blocker)
-    # The notebook's own "Check yourself" (tools/lite_checks.py): the expected answer is
+    # The notebook's own "Check yourself" (eonb_book/lite_checks.py): the expected answer is
     # "Right", and at least two usual mistakes are each named by their own message.
     nb.cells.append(nbformat.v4.new_code_cell("""\
 import contextlib, io

@@ -34,7 +34,8 @@ def directives(text: str) -> list[Block]:
     for number, line in enumerate(lines, start=1):
         match = FENCE.match(line.strip())
         if match and stack and match.group(2) is None and not match.group(3) \
-                and match.group(1)[0] == stack[-1][0][0] and len(match.group(1)) >= len(stack[-1][0]):
+                and match.group(1)[0] == stack[-1][0][0] \
+                and len(match.group(1)) >= len(stack[-1][0]):
             fence, name, argument, start, body = stack.pop()
             blocks.append(Block(name, argument, "\n".join(body), start))
             for outer in stack:
@@ -99,7 +100,8 @@ def section(text: str, title: str) -> str | None:
     return None
 
 
-TIME_LINE = re.compile(r"^\*\*Time:\*\*\s*(\d+)\s*min teaching\s*\+\s*(\d+)\s*min exercises\.?\s*$", re.M)
+TIME_LINE = re.compile(
+    r"^\*\*Time:\*\*\s*(\d+)\s*min teaching\s*\+\s*(\d+)\s*min exercises\.?\s*$", re.M)
 
 
 def lesson_time(text: str) -> tuple[int, int] | None:
@@ -131,6 +133,8 @@ def glossary_terms(glossary: Path = GLOSSARY) -> set[str]:
 
 
 def term_target(use: str) -> str:
-    """The glossary term a ``{term}`` role links: ``data cube`` or ``cubes <data cube>`` -> ``data cube``."""
+    """The glossary term a ``{term}`` role links.
+
+    ``data cube`` and ``cubes <data cube>`` both link ``data cube``."""
     m = re.search(r"<([^>]+)>\s*$", use)
     return (m.group(1) if m else use).strip().lower()

@@ -18,7 +18,9 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @contextmanager
 def serve(site: Path, handler: type = QuietHandler):
-    """Serve ``site`` on a free port of 127.0.0.1 in a thread; yields the base URL (ends with '/')."""
+    """Serve ``site`` on a free port of 127.0.0.1 in a thread.
+
+    Yields the base URL (it ends with '/')."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
                                              functools.partial(handler, directory=str(site)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)

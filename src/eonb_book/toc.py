@@ -24,7 +24,9 @@ def read(root: Path = ROOT) -> dict:
 
 
 def entries(toc: dict) -> list[dict]:
-    """Every page entry (``{"file": ..., "title": ...}``) of ``toc``, in reading order, root first."""
+    """Every page entry (``{"file": ..., "title": ...}``) of ``toc``, in reading order.
+
+    The root page comes first."""
     found = [{"file": toc["root"]}] if toc.get("root") else []
 
     def walk(items):
@@ -92,7 +94,8 @@ def notebook_pages(root: Path = ROOT) -> list[tuple[str, Path]]:
 def lessons(root: Path = ROOT) -> list[Path]:
     """The sources of the lessons (``book/lesson*.md``) the toc lists, listed or not existing."""
     files = [docname(e["file"]) + ".md" for e in entries(read(root))]
-    return [root / f for f in files if Path(f).name.startswith("lesson") and Path(f).parent.name == "book"]
+    return [root / f for f in files
+            if Path(f).name.startswith("lesson") and Path(f).parent.name == "book"]
 
 
 def files(node) -> list[str]:
