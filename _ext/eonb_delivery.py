@@ -35,7 +35,7 @@ import sys
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-import jupyterlite_sphinx
+from jupyterlite_sphinx.jupyterlite_sphinx import jupyterlite_build
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
@@ -86,7 +86,7 @@ class _WithoutLiteBuild:
     """The Sphinx app as jupyterlite-sphinx's ``setup`` sees it when this extension loads it.
 
     Every registration goes through to ``app``, except jupyterlite-sphinx's
-    ``build-finished`` listener (:func:`jupyterlite_sphinx.jupyterlite_build`,
+    ``build-finished`` listener (its ``jupyterlite_build``,
     which rebuilds JupyterLite on every build): :func:`_build_lite` takes its
     place and rebuilds only when the contents or settings changed."""
 
@@ -97,7 +97,7 @@ class _WithoutLiteBuild:
         return getattr(self._app, name)
 
     def connect(self, event: str, callback, priority: int = 500) -> int | None:
-        if event == "build-finished" and callback is jupyterlite_sphinx.jupyterlite_build:
+        if event == "build-finished" and callback is jupyterlite_build:
             return None
         return self._app.connect(event, callback, priority)
 

@@ -28,14 +28,14 @@ import pytest
 import yaml
 
 from eonb_book.lessons import directives, glossary_terms, lesson_time, read_notebook, term_target
-from eonb_book.lint import (cmap_problems, figure_problems, heading_problems, metadata_problems,
-                            PLACEHOLDER, structure_problems)
+from eonb_book.lint import (PLACEHOLDER, cmap_problems, figure_problems, heading_problems,
+                            metadata_problems, structure_problems)
+from eonb_book.settings import ROOT, SITE_DIR
 from eonb_book.toc import files as toc_files
 from eonb_book.toc import lessons as toc_lessons
 
-ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "book" / "_templates" / "lesson-template.md"
-SITE = Path(os.environ.get("EONB_SITE", ROOT / "_build" / "html"))
+SITE = Path(os.environ.get("EONB_SITE", SITE_DIR))
 
 # --------------------------------------------------------------------------- finding lessons
 
