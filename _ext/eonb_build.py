@@ -47,6 +47,8 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
+from eonb_book import toc
+
 EXPECTED_ERROR_TAG = "raises-exception"
 REAL_ARCHIVE_TAG = "real-archive"
 NOT_RUN_LABEL = (
@@ -341,22 +343,6 @@ def lighten_page(page: Path, depth: int, html: str) -> str:
 _NAV = re.compile(r'(<nav class="[^"]*\bbd-docs-nav\b[^"]*".*?</nav>)', re.DOTALL)
 
 
-def short_titles(toc: dict) -> dict[str, str]:
-    """docname -> the ``title:`` given to it in _toc.yml (short navigation titles)."""
-    found = {}
-
-    def walk(entries):
-        for e in entries or []:
-            if "file" in e and e.get("title"):
-                found[e["file"]] = e["title"]
-            walk(e.get("sections"))
-            walk(e.get("chapters"))
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    return found
-
-
 def shorten_navigation(html: str, page_doc: str, titles: dict[str, str]) -> str:
     """In the site navigation, each page's link reads its short title (the page keeps its full one)."""
     import posixpath
@@ -397,10 +383,8 @@ def _lighten(app: Sphinx, exception) -> None:
         if missing:
             raise ExtensionError(f"icons not found in fontawesome.js: {missing}")
         (out / "_static" / "eonb-icons.css").write_text(icon_css(icons, used), encoding="utf-8")
-    import yaml
-
-    toc_file = Path(app.srcdir) / "_toc.yml"
-    titles = short_titles(yaml.safe_load(toc_file.read_text(encoding="utf-8"))) if toc_file.exists() else {}
+    srcdir = Path(app.srcdir)
+    titles = toc.short_titles(toc.read(srcdir)) if (srcdir / "_toc.yml").exists() else {}
     for page in pages:
         new = lighten_page(page, len(page.relative_to(out).parts) - 1, texts[page])
         new = shorten_navigation(new, page.relative_to(out).as_posix()[:-len(".html")], titles)

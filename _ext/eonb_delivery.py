@@ -4,21 +4,22 @@ For every notebook page of the book:
 
 * **Launch buttons** (Binder, JupyterHub via nbgitpuller, Colab) open the
   generated notebook ``notebooks/<name>.ipynb`` in the repository (see
-  ``tools/notebooks.py``), not the MyST source that Colab cannot open.
+  ``eonb_book.notebooks``), not the MyST source that Colab cannot open.
   Hub URLs come from ``launch_buttons`` in ``_config.yml``.
 * **JupyterLite**: cells tagged ``lite-practice`` become
   ``practice/<name>.ipynb`` in the JupyterLite contents
-  (``tools/lite_contents.py``); the page gets a *JupyterLite* launch button
+  (``eonb_book.lite``); the page gets a *JupyterLite* launch button
   and a "Practice in your browser" box.  The JupyterLite app is built into
   ``<html>/lite`` only when its contents or settings changed (the
-  jupyterlite-sphinx build that re-runs on every build is switched off; its
-  ``{replite}``/``{jupyterlite}`` directives still work).  The kernel loads
+  jupyterlite-sphinx build that re-runs on every build is left out when this
+  extension loads jupyterlite-sphinx; its ``{replite}``/``{jupyterlite}``
+  directives still work).  The kernel loads
   Pyodide from ``eonb_pyodide_url`` (default: the Pyodide CDN; the offline
   bundle can point it at a local copy).
 * **Downloads**: the executed ``.ipynb`` (with outputs, copied by the theme),
   the ``.md`` source, this page's PDF handout and the whole-course PDF, each
   in a learner and an instructor edition (``_downloads/pdf/``, made by
-  ``make pdf`` from the built pages, see ``tools/pdf_handouts.py``).
+  ``make pdf`` from the built pages, see ``eonb_book.handouts``).
 * Root-relative links in the footer become page-relative, so the site also
   works from a folder or a USB stick.
 """
@@ -34,23 +35,18 @@ import sys
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
+from jupyterlite_sphinx.jupyterlite_sphinx import jupyterlite_build
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import lite_contents  # noqa: E402
+from eonb_book import lite as lite_contents
+from eonb_book.settings import (COURSE_PDF, COURSE_PDF_INSTRUCTOR, LITE_APPS, LITE_DIR,
+                                NOTEBOOKS_DIR, PDF_DIR)
+from eonb_book.settings import KERNEL_PLUGIN as _KERNEL_PLUGIN
+from eonb_book.settings import PYODIDE_URL as PYODIDE_CDN
 
 LOGGER = logging.getLogger(__name__)
-PYODIDE_CDN = "https://cdn.jsdelivr.net/pyodide/v314.0.6/full/pyodide.mjs"
-LITE_DIR = "lite"
-LITE_APPS = ("lab", "notebooks", "tree", "edit", "repl", "consoles")
-PDF_DIR = "_downloads/pdf"
-COURSE_PDF = "eo-notebooks-course.pdf"
-COURSE_PDF_INSTRUCTOR = "eo-notebooks-course-instructor.pdf"
-NOTEBOOKS_DIR = "notebooks"
-_KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
 
 
 def _build_dir(app: Sphinx) -> Path:
@@ -86,12 +82,32 @@ def _configure(app: Sphinx, config) -> None:
     config.jupyterlite_dir = str(_build_dir(app) / "lite-build" / "config")
 
 
-def _drop_jupyterlite_build(app: Sphinx) -> None:
-    """Replace jupyterlite-sphinx's build-on-every-build by the cached one below."""
-    listeners = app.events.listeners.get("build-finished", [])
-    for listener in list(listeners):
-        if getattr(listener.handler, "__name__", "") == "jupyterlite_build":
-            app.disconnect(listener.id)
+class _WithoutLiteBuild:
+    """The Sphinx app as jupyterlite-sphinx's ``setup`` sees it when this extension loads it.
+
+    Every registration goes through to ``app``, except jupyterlite-sphinx's
+    ``build-finished`` listener (its ``jupyterlite_build``,
+    which rebuilds JupyterLite on every build): :func:`_build_lite` takes its
+    place and rebuilds only when the contents or settings changed."""
+
+    def __init__(self, app: Sphinx) -> None:
+        self._app = app
+
+    def __getattr__(self, name):
+        return getattr(self._app, name)
+
+    def connect(self, event: str, callback, priority: int = 500) -> int | None:
+        if event == "build-finished" and callback is jupyterlite_build:
+            return None
+        return self._app.connect(event, callback, priority)
+
+
+def _setup_jupyterlite_sphinx(app: Sphinx) -> None:
+    """Load jupyterlite-sphinx (its directives, parser and options) without its own build."""
+    if "jupyterlite_sphinx" in app.extensions:
+        raise ExtensionError("eonb_delivery loads jupyterlite_sphinx itself (without its build on "
+                             "every build): list eonb_delivery, not jupyterlite_sphinx, in _config.yml")
+    app.registry.load_extension(_WithoutLiteBuild(app), "jupyterlite_sphinx")
 
 
 # --------------------------------------------------------------------------- pages
@@ -304,7 +320,7 @@ def set_pyodide_url(lite_json: Path, pyodide_url: str) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    app.setup_extension("jupyterlite_sphinx")
+    _setup_jupyterlite_sphinx(app)
     app.setup_extension("eonb_platforms")   # the page "Where each lesson runs"
     # jupyterlite-sphinx adds a Google Fonts stylesheet (for its "Try it" button):
     # the site makes no third-party requests, so drop it.
@@ -313,7 +329,6 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("eonb_pyodide_url", PYODIDE_CDN, "html")
     app.add_config_value("eonb_lite", True, "html")
     app.connect("config-inited", _configure, priority=400)
-    app.connect("builder-inited", _drop_jupyterlite_build)
     app.connect("html-page-context", _page_context, priority=600)
     app.connect("build-finished", _build_lite, priority=400)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

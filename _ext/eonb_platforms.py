@@ -12,17 +12,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
-from pathlib import Path
 
 from docutils.statemachine import StringList
 from sphinx.util.docutils import SphinxDirective
 
-ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "book" / "_data" / "launch-checks.json"
+from eonb_book import lite, toc
+from eonb_book.settings import LAUNCH_CHECKS as RESULTS
+from eonb_book.settings import ROOT
+
 LIVE = ROOT / "book" / "_data" / "live-checks.json"  # written by `make check-live`
-sys.path.insert(0, str(ROOT / "tools"))
-import lite_contents  # noqa: E402
 
 # column: (title, checks that must all be verified for the lesson, what a tick means)
 COLUMNS = {
@@ -106,9 +104,8 @@ class PlatformsDirective(SphinxDirective):
         results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
         self.env.note_dependency(str(LIVE))
         live = json.loads(LIVE.read_text()) if LIVE.exists() else {}
-        lessons = {lite_contents.practice_name(doc): lite_contents.read_practice(src, doc) is not None
-                   for doc, src in lite_contents.toc_pages(ROOT)
-                   if src.suffix == ".md" and "kernelspec" in src.read_text(encoding="utf-8").split("\n---", 1)[0]}
+        lessons = {toc.page_name(doc): lite.read_practice(src, doc) is not None
+                   for doc, src in toc.notebook_pages(ROOT)}
         lines = ["| lesson | " + " | ".join(t for t, _, _ in COLUMNS.values()) + " | Real archive |",
                  "|---|" + "---|" * (len(COLUMNS) + 1)]
         for lesson, practice in lessons.items():

@@ -26,9 +26,9 @@ import tempfile
 import time
 from pathlib import Path
 
-import yaml
-
 from tree_memory import TreeMemory
+
+from eonb_book import toc
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
@@ -37,23 +37,10 @@ GUARD = {"PYTHONPATH": str(ROOT / "tools" / "offline_guard")}
 
 def toc_pages() -> list[Path]:
     """Every page listed in _toc.yml, in order."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-
-    def walk(node):
-        for key in ("parts", "chapters", "sections"):
-            for child in node.get(key, []):
-                if "file" in child:
-                    files.append(child["file"])
-                walk(child)
-
-    walk(toc)
-    return [ROOT / f"{f}.md" for f in files]
+    return [source for _, source in toc.pages(ROOT)]
 
 
-def is_notebook(page: Path) -> bool:
-    head = page.read_text(encoding="utf-8")[:400]
-    return head.startswith("---") and "kernelspec" in head
+is_notebook = toc.is_notebook
 
 
 def run_lesson(page: Path) -> dict:

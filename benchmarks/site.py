@@ -35,9 +35,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-from lite_contents import toc_pages  # noqa: E402
+from eonb_book import toc
+from eonb_book.settings import CHROMIUM_ARGS, PDF_DIR, ROOT, SITE_DIR
 
 _SRC = re.compile(r'<(?:img|script|link)\b[^>]*?\b(?:src|href)="([^"#?]+)', re.IGNORECASE)
 TARGET_MEDIAN_KB = 500
@@ -47,8 +46,6 @@ TARGET_LCP_S = 4.0
 THROTTLE = {"offline": False, "latency": 150, "downloadThroughput": 1.6e6 / 8,
             "uploadThroughput": 750e3 / 8}
 CPU_SLOWDOWN = 4
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
-                 "--disable-gpu", "--no-first-run", "--disable-sync"]
 _COMPRESSIBLE = {".html", ".js", ".mjs", ".css", ".json", ".svg", ".txt", ".map", ".xml", ".ipynb", ".md"}
 
 
@@ -171,7 +168,7 @@ def browser_figures(site: Path, docs: list[str]) -> None:
           f"{THROTTLE['latency']} ms RTT, {CPU_SLOWDOWN}x CPU slowdown, empty cache, text gzip-compressed")
     print(f"{'page':40s} {'transfer':>10s} {'BokehJS':>9s} {'req':>4s} {'LCP':>7s}")
     with serve_gzip(site) as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=executable, args=list(CHROMIUM_ARGS))
         try:
             for doc in lessons:
                 r = first_visit(browser, f"{url}{doc}.html")
@@ -188,14 +185,14 @@ def browser_figures(site: Path, docs: list[str]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--site", type=Path, default=ROOT / "_build" / "html")
+    parser.add_argument("--site", type=Path, default=SITE_DIR)
     parser.add_argument("--no-browser", action="store_true", help="skip the throttled first visits")
     args = parser.parse_args(argv)
     site = args.site
     if not (site / "index.html").exists():
         sys.exit(f"{site} is not a built site: run `make book` first")
 
-    docs = [doc for doc, _ in toc_pages(ROOT)]
+    docs = [doc for doc, _ in toc.pages(ROOT)]
     missing = [doc for doc in docs if not (site / f"{doc}.html").exists()]
     if missing:
         print(f"not in this build (skipped): {', '.join(missing)}")
@@ -217,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     heaviest = max(rows, key=lambda r: r["shared"])
     print(f"shared theme CSS/JS per page (cached after the first page): {kb(heaviest['shared'])}, "
           f"{kb(heaviest['shared_gzip'])} gzip-compressed as web servers usually send it")
-    pdf = site / "_downloads" / "pdf"
+    pdf = site / PDF_DIR
     if pdf.exists():
         pdfs = sorted(pdf.rglob("*.pdf"), key=lambda p: p.stat().st_size)
         print(f"PDF handouts: {len(pdfs)} files, {kb(sum(p.stat().st_size for p in pdfs))}; "

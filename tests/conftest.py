@@ -7,22 +7,24 @@ Playwright; they never download a browser.  Screenshots go to
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
-import threading
+import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from eonb_book.serve import serve
+from eonb_book.settings import CHROMIUM_ARGS, ROOT, SITE_DIR
+
+# The Sphinx extensions are modules of _ext/ (Sphinx finds them through _config.yml's
+# local_extensions); the tests that check their functions import them from here.
+sys.path.insert(0, str(ROOT / "_ext"))
+
 # EONB_SITE points the tests at another built site, e.g. one page built with
 # tools/build_lesson.py (_build/lessons/<name>/_build/html).
-SITE = Path(os.environ.get("EONB_SITE", ROOT / "_build" / "html"))
+SITE = Path(os.environ.get("EONB_SITE", SITE_DIR))
 ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
-                 "--disable-gpu", "--no-first-run", "--disable-sync"]
 
 
 @pytest.fixture(scope="session")
@@ -44,21 +46,11 @@ def artifacts_dir() -> Path:
     return ARTIFACTS
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep test output readable
-        pass
-
-
 @pytest.fixture(scope="session")
 def site_url(site_dir: Path):
     """Base URL of the built site served on 127.0.0.1 (ends with '/')."""
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serve(site_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -22,8 +22,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "_ext"))
-import eonb_build  # noqa: E402
+import eonb_build  # _ext/ (on the path through conftest.py)
 
 HEADER = """---
 jupytext:

@@ -24,7 +24,6 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -36,16 +35,16 @@ import yaml
 from conftest import ROOT, SITE
 from launch_results import recording, this_python
 
-sys.path.insert(0, str(ROOT / "tools"))
-import lite_contents  # noqa: E402
-import notebooks  # noqa: E402
-import pdf_handouts  # noqa: E402
+from eonb_book import handouts as pdf_handouts
+from eonb_book import lite as lite_contents
+from eonb_book import notebooks, toc
+from eonb_book.settings import PYODIDE_URL
 
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 REPO_URL, BRANCH = notebooks.repository()
 ORG, REPO = REPO_URL.split("github.com/")[1].split("/")[:2]
-PYODIDE_URL = CONFIG["sphinx"]["config"]["eonb_pyodide_url"]
-LESSONS = [(doc, src) for doc, src in lite_contents.toc_pages(ROOT) if Path(doc).name.startswith("lesson")]
+PYODIDE_URL = CONFIG["sphinx"]["config"].get("eonb_pyodide_url", PYODIDE_URL)
+LESSONS = [(doc, src) for doc, src in toc.pages(ROOT) if Path(doc).name.startswith("lesson")]
 LESSON_IDS = [Path(doc).name for doc, _ in LESSONS]
 _LINK = re.compile(r'<a\b[^>]*\bhref="([^"]+)"[^>]*>')
 
@@ -184,7 +183,7 @@ def test_practice_cells_leave_the_lessons_variables_alone(doc, source):
 @pytest.fixture(scope="module")
 def practice_contents(tmp_path_factory):
     out = tmp_path_factory.mktemp("lite-contents")
-    pages = [(doc, src, f"../../{doc}.html") for doc, src in lite_contents.toc_pages(ROOT)]
+    pages = [(doc, src, f"../../{doc}.html") for doc, src in toc.pages(ROOT)]
     return out, lite_contents.write_contents(pages, out)
 
 
@@ -199,7 +198,7 @@ def test_practice_notebook_runs_without_eolab(doc, practice_contents):
     nb = nbformat.read(out / practice.path, as_version=4)
     blocker = nbformat.v4.new_code_cell("import sys; sys.modules['eolab'] = None  # as in Pyodide")
     nb.cells.insert(0, blocker)
-    # The notebook's own "Check yourself" (tools/lite_checks.py): the expected answer is
+    # The notebook's own "Check yourself" (eonb_book/lite_checks.py): the expected answer is
     # "Right", and at least two usual mistakes are each named by their own message.
     nb.cells.append(nbformat.v4.new_code_cell("""\
 import contextlib, io
@@ -315,7 +314,7 @@ def test_print_layout_keeps_code_whole_and_solutions_hidden(doc, browser, site_u
 def test_course_pdf_holds_every_page():
     pdf = SITE / pdf_handouts.PDF_DIR / pdf_handouts.COURSE_PDF
     text = _pdf_text(pdf)
-    for doc, _ in lite_contents.toc_pages(ROOT):
+    for doc, _ in toc.pages(ROOT):
         html = (SITE / f"{doc}.html").read_text(encoding="utf-8")
         title = re.sub(r"<[^>]+>|#", "", re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1)).strip()
         first_words = " ".join(title.split()[:3])

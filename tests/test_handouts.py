@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,8 +20,7 @@ from bs4 import BeautifulSoup
 
 from conftest import ROOT, SITE
 
-sys.path.insert(0, str(ROOT / "tools"))
-import pdf_handouts  # noqa: E402
+from eonb_book import handouts as pdf_handouts
 
 pytestmark = [pytest.mark.build]
 

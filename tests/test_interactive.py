@@ -13,7 +13,6 @@ Run it on the whole site (``_build/html``) or on Lesson 5 built alone::
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -125,8 +124,7 @@ def test_bokehjs_is_served_by_the_site_itself(site_dir: Path, lesson_page: Path)
 
 
 def test_the_extension_refuses_a_page_that_loads_bokeh_from_a_cdn():
-    sys.path.insert(0, str(ROOT / "_ext"))
-    import eonb_interactive
+    import eonb_interactive  # _ext/ (on the path through conftest.py)
 
     body = '<script src="https://cdn.bokeh.org/bokeh/release/bokeh-3.9.2.min.js"></script>'
     assert eonb_interactive._CDN.search(body)

@@ -23,10 +23,9 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
-import notebooks  # noqa: E402
-from launch_env import ROOT, checkout, resolve  # noqa: E402
-from launch_results import recording  # noqa: E402
+from eonb_book import notebooks
+from launch_env import ROOT, checkout, resolve
+from launch_results import recording
 
 # repo2docker imports python-json-logger, which warns about its own module move.
 pytestmark = pytest.mark.filterwarnings("ignore:pythonjsonlogger.jsonlogger has been moved:DeprecationWarning")

@@ -17,15 +17,13 @@ import importlib.metadata
 import importlib.util
 import subprocess
 import sys
-from pathlib import Path
 
 import nbformat
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
-import notebooks  # noqa: E402
-from launch_env import ROOT, resolve  # noqa: E402
-from launch_results import recording  # noqa: E402
+from eonb_book import notebooks
+from launch_env import ROOT, resolve
+from launch_results import recording
 
 COLAB_PYTHON = "3.12"
 REPO_URL, BRANCH = notebooks.repository()

@@ -26,10 +26,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
-import notebooks  # noqa: E402
-from launch_env import ROOT, checkout, clean_pip_env, wheels  # noqa: E402
-from launch_results import recording  # noqa: E402
+from eonb_book import notebooks
+from launch_env import ROOT, checkout, clean_pip_env, wheels
+from launch_results import recording
 
 SUITE_PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
 # The lessons run on the hub (each runs in the build too); EONB_HUB_LESSONS="all" runs every one.

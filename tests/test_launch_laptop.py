@@ -10,7 +10,6 @@ Python, platform and package versions.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import nbformat
@@ -18,12 +17,12 @@ import pytest
 
 from conftest import SITE
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
-import lite_contents  # noqa: E402
-from launch_results import recording, this_python  # noqa: E402
+from eonb_book import lite as lite_contents
+from eonb_book import toc
+from launch_results import recording, this_python
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = [doc for doc, src in lite_contents.toc_pages(ROOT)
+PAGES = [doc for doc, src in toc.pages(ROOT)
          if src.suffix == ".md" and "kernelspec" in src.read_text(encoding="utf-8").split("\n---", 1)[0]]
 
 
@@ -47,8 +46,7 @@ def test_every_lesson_ran_in_the_build_and_its_page_shows_it(site_dir):
 @pytest.mark.build
 def test_the_status_page_is_made_from_the_recorded_checks(site_dir):
     """The page *Where each lesson runs* lists every lesson and every recorded check."""
-    sys.path.insert(0, str(ROOT / "_ext"))
-    import eonb_platforms
+    import eonb_platforms  # _ext/ (on the path through conftest.py)
 
     html = (SITE / "book" / "platforms.html").read_text(encoding="utf-8")
     for title, _, _ in eonb_platforms.COLUMNS.values():

@@ -11,7 +11,6 @@ laptop with no network):
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 
@@ -19,14 +18,13 @@ import pytest
 
 from conftest import SITE, launch_chromium
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "_ext"))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
-import lite_contents  # noqa: E402
-from eonb_delivery import OFFLINE_NOTICE_ID  # noqa: E402
-from launch_results import recording  # noqa: E402
+from eonb_book import lite as lite_contents
+from eonb_book import toc
+from eonb_delivery import OFFLINE_NOTICE_ID  # _ext/ (on the path through conftest.py)
+from launch_results import recording
 
 ROOT = Path(__file__).resolve().parents[1]
-LESSONS = [doc for doc, src in lite_contents.toc_pages(ROOT)
+LESSONS = [doc for doc, src in toc.pages(ROOT)
            if Path(doc).name.startswith("lesson") and lite_contents.read_practice(src, doc)]
 # No name resolves except this machine: every request to the outside fails as offline.
 OFFLINE_RESOLVER = ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]

@@ -147,8 +147,6 @@ def test_pages_are_readable_with_javascript_off(site_dir: Path, site_url: str, b
 
 def test_figure_pngs_are_palette_encoded_smaller_and_the_same_size(tmp_path):
     """The build re-encodes figure PNGs with a 256-colour palette: same pixels grid, fewer bytes."""
-    import sys
-
     import matplotlib
 
     matplotlib.use("Agg")
@@ -156,8 +154,7 @@ def test_figure_pngs_are_palette_encoded_smaller_and_the_same_size(tmp_path):
     import numpy as np
     from PIL import Image
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "_ext"))
-    import eonb_build
+    import eonb_build  # _ext/ (on the path through conftest.py)
 
     y, x = np.mgrid[0:200, 0:400]
     fig, ax = plt.subplots(figsize=(8, 4))
@@ -210,10 +207,7 @@ def test_first_visit_is_light_and_text_comes_first(site_dir: Path):
 
 
 def test_icon_stylesheet_draws_every_icon_the_pages_use(site_dir: Path):
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "_ext"))
-    import eonb_build
+    import eonb_build  # _ext/ (on the path through conftest.py)
 
     css = (site_dir / "_static" / "eonb-icons.css").read_text(encoding="utf-8")
     assert len(css) < 30_000, f"icon stylesheet is {len(css)} bytes"

@@ -16,7 +16,6 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import sys
 import threading
 import time
 import zipfile
@@ -27,9 +26,9 @@ import pytest
 
 from conftest import ROOT, SITE, open_guarded
 
-sys.path.insert(0, str(ROOT / "tools"))
-import lite_contents  # noqa: E402
-import offline_bundle  # noqa: E402
+from eonb_book import bundle as offline_bundle
+from eonb_book import lite as lite_contents
+from eonb_book import toc
 
 pytestmark = [pytest.mark.build, pytest.mark.slow]
 
@@ -41,7 +40,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-LESSONS = [doc for doc, _ in lite_contents.toc_pages(ROOT) if Path(doc).name.startswith("lesson")]
+LESSONS = [doc for doc, _ in toc.pages(ROOT) if Path(doc).name.startswith("lesson")]
 
 
 @pytest.fixture(scope="module")

@@ -49,9 +49,7 @@ def test_page_loads_offline_without_errors(path, browser, site_url, artifacts_di
 
 
 def test_every_toc_page_was_built(site_dir, repo_root):
-    import sys
-    sys.path.insert(0, str(repo_root / "tools"))
-    from lite_contents import toc_pages
+    from eonb_book.toc import pages as toc_pages
 
     missing = [doc for doc, _ in toc_pages(repo_root) if not (site_dir / f"{doc}.html").exists()]
     assert not missing, f"pages of _toc.yml missing from the site: {missing}"

@@ -1,6 +1,6 @@
 """Self-checks for the JupyterLite practice notebooks: pure Python, no eolab.
 
-``tools/lite_contents.py`` appends to each lesson's practice notebook a
+:mod:`eonb_book.lite` appends to each lesson's practice notebook a
 "Check yourself" section: one cell defining :data:`HELPER` (a ``feedback``
 function of a few lines) and, per lesson, a task with a ``check_...``
 function that recomputes the expected value from the practice notebook's own
