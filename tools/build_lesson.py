@@ -33,7 +33,7 @@ def main(page: str) -> int:
     (out / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
     docname = path.relative_to(ROOT).with_suffix("").as_posix()
     # The lesson plus the course's fixed pages, so links to them resolve.
-    chapters = [{"file": f} for f in ("book/setup", "book/first-map", "book/data", "book/glossary") if f != docname]
+    chapters = [{"file": f} for f in ("book/setup", "book/first-map", "book/data", "book/glossary", "book/platforms") if f != docname]
     toc = {"format": "jb-book", "root": "book/intro",
            "chapters": chapters + ([{"file": docname}] if docname != "book/intro" else [])}
     (out / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False))
