@@ -232,7 +232,7 @@ def ui_catalog(app: Sphinx) -> dict[str, str]:
     """``_ui.po`` of this build's language as {English: translation} (translated, not fuzzy)."""
     code = app.config.language or SOURCE_LANGUAGE
     if code not in _UI:
-        _UI[code] = read_catalog(Path(app.srcdir) / LOCALE_DIR / code / "LC_MESSAGES" / f"{UI_DOMAIN}.po")
+        _UI[code] = read_catalog(ROOT / LOCALE_DIR / code / "LC_MESSAGES" / f"{UI_DOMAIN}.po")
     return _UI[code]
 
 
@@ -259,12 +259,16 @@ def ui(app: Sphinx, text: str) -> str:
 
 def _configure(app: Sphinx, config) -> None:
     code = config.language or SOURCE_LANGUAGE
-    config.locale_dirs = [LOCALE_DIR]
+    # Absolute, so a one-page build (srcdir book/) finds the catalogues too.
+    config.locale_dirs = [str(ROOT / LOCALE_DIR)]
     config.gettext_compact = False
     config.gettext_uuid = False
     config.gettext_location = True
     # Alt text of images and figures is translatable too.
     config.gettext_additional_targets = ["image"]
+    static = str(Path(__file__).parent / "static")
+    if static not in config.html_static_path:
+        config.html_static_path.append(static)
     templates = str(Path(__file__).parent / "templates")
     if templates not in config.templates_path:
         config.templates_path.append(templates)
@@ -417,7 +421,10 @@ def _translate_navigation(app: Sphinx, exception) -> None:
                 titles.add(e["title"])
             walk(e.get("sections"))
             walk(e.get("chapters"))
-    toc = yaml.safe_load((Path(app.srcdir) / "_toc.yml").read_text(encoding="utf-8"))
+    toc_file = Path(app.srcdir) / "_toc.yml"
+    if not toc_file.exists():   # a one-page build has no navigation
+        return
+    toc = yaml.safe_load(toc_file.read_text(encoding="utf-8"))
     for part in toc.get("parts", []):
         walk(part.get("chapters"))
     from html import escape
@@ -444,6 +451,7 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("eonb_quiz")
     _wrap_quiz()
     app.add_transform(_ExerciseTitles)
+    app.add_css_file("eonb-i18n.css")
     app.connect("config-inited", _configure, priority=300)
     app.connect("builder-inited", _no_execution_for_gettext, priority=100)
     app.connect("source-read", _source_read)
