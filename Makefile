@@ -1,7 +1,7 @@
 # EO Notebooks: the two commands are `make book` and `make test` (see README.md).
 # Every target that shares its name with a folder (book/, tests/, benchmarks/)
 # must be .PHONY, or make thinks it is "up to date" and does nothing.
-.PHONY: check format unit book test serve clean clean-all install vendor browser benchmark help notebooks pdf pdf-tools offline site-benchmark prepare launch-wheels launch-check check-live
+.PHONY: check format unit book book-lang translations test serve clean clean-all install vendor browser benchmark help notebooks pdf pdf-tools offline site-benchmark prepare launch-wheels launch-check check-live
 
 PYTHON ?= python3
 VENV := .venv
@@ -22,7 +22,8 @@ MATHJAX := book/_static/vendor/mathjax/tex-chtml.js
 MATHJAX_VERSION := 3.2.2
 
 help:
-	@echo "make book    - install everything into .venv and build the site into $(BUILD)/html"
+	@echo "make book    - install everything into .venv and build the site into $(BUILD)/html (French: $(BUILD)/html/fr)"
+	@echo "make translations - extract the English strings and update locales/<lang>/LC_MESSAGES/*.po"
 	@echo "make test    - build (if needed) and run the whole test suite"
 	@echo "make check   - the style gate: ruff lint + format check, codespell, launch notebooks stripped (seconds)"
 	@echo "make format  - apply ruff's fixes and formatting"
@@ -64,7 +65,33 @@ prepare: $(STAMP) $(MATHJAX) browser launch-wheels
 book: $(STAMP) $(MATHJAX)
 	mkdir -p $(BUILD) && rm -f $(BUILD)/offline-guard.log
 	$(NONET) $(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
+	@for lang in $(LANGS); do $(MAKE) --no-print-directory book-lang LANG_CODE=$$lang || exit 1; done
 	@test ! -s $(BUILD)/offline-guard.log || { echo "The build tried to reach the network:"; cat $(BUILD)/offline-guard.log; exit 1; }
+
+# --- Translations (_ext/eonb_i18n.py, CONTRIBUTING.md "Translations") ---
+# Each language of LANGS is the same Jupyter Book build with language=<lang>
+# (an overlay of _config.yml written by _ext/eonb_i18n.py), built into
+# $(BUILD)/<lang>/_build/html with the same gate (warnings are errors, offline),
+# then copied to $(BUILD)/html/<lang>/.  It reuses the English execution cache:
+# only pages whose figures use eolab.i18n run again, with EOLAB_LANG=<lang>.
+LANGS := fr
+book-lang:
+	mkdir -p $(BUILD)/$(LANG_CODE)
+	$(BIN)/python _ext/eonb_i18n.py config $(LANG_CODE) > $(BUILD)/$(LANG_CODE)/_config.yml
+	$(NONET) env EOLAB_LANG=$(LANG_CODE) $(BIN)/jupyter-book build . --config $(BUILD)/$(LANG_CODE)/_config.yml \
+	  --path-output $(BUILD)/$(LANG_CODE) --warningiserror --nitpick --keep-going
+	rm -rf $(BUILD)/html/$(LANG_CODE) && cp -a $(BUILD)/$(LANG_CODE)/_build/html $(BUILD)/html/$(LANG_CODE)
+
+# After an English edit: extract every English string (Sphinx's gettext builder;
+# executed pages come from the execution cache) into $(BUILD)/gettext/_build/gettext/*.pot
+# and update the catalogues, one per page: locales/<lang>/LC_MESSAGES/<docname>.po.
+# A changed string becomes "fuzzy" there until a translator checks it
+# (tests/test_translations.py fails until then).
+translations: $(STAMP)
+	mkdir -p $(BUILD) && rm -rf $(BUILD)/gettext/_build/gettext
+	$(NONET) $(BIN)/jupyter-book build . --builder custom --custom-builder gettext --path-output $(BUILD)/gettext
+	$(BIN)/python _ext/eonb_i18n.py pot $(BUILD)/gettext/_build/gettext
+	@for lang in $(LANGS); do $(BIN)/sphinx-intl update -p $(BUILD)/gettext/_build/gettext -d locales -l $$lang -w 0 || exit 1; done
 
 # Debian's chromium (browser tests, PDF handouts) and poppler-utils (pdfunite,
 # pdfinfo, pdfimages, pdftotext), installed once if missing.
@@ -115,7 +142,7 @@ benchmark: $(STAMP) $(MATHJAX)
 	$(OFFLINE) $(BIN)/python benchmarks/build.py
 
 clean:
-	rm -rf $(BUILD)/html $(BUILD)/jupyter_execute $(BUILD)/.doctrees
+	rm -rf $(BUILD)/html $(BUILD)/jupyter_execute $(BUILD)/.doctrees $(foreach l,$(LANGS),$(BUILD)/$(l)/_build)
 
 clean-all:
 	rm -rf $(BUILD) $(VENV) book/_static/vendor

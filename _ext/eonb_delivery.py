@@ -125,7 +125,9 @@ def launch_urls(app: Sphinx, docname: str) -> dict[str, str]:
     launch = app.config.html_theme_options.get("launch_buttons", {})
     url, org, repo, branch = _repo(app)
     ui = {"classic": "tree", "jupyterlab": "lab/tree"}[launch.get("notebook_interface", "jupyterlab")]
-    nb = f"{NOTEBOOKS_DIR}/{lite_contents.practice_name(docname)}.ipynb"
+    # A translated build opens notebooks/<lang>/ (config set by _ext/eonb_i18n.py).
+    folder = getattr(app.config, "eonb_notebooks_dir", NOTEBOOKS_DIR)
+    nb = f"{folder}/{lite_contents.practice_name(docname)}.ipynb"
     urls = {}
     if launch.get("binderhub_url"):
         urls["Binder"] = f"{launch['binderhub_url'].rstrip('/')}/v2/gh/{org}/{repo}/{branch}?urlpath={ui}/{nb}"

@@ -143,3 +143,21 @@ def test_a_given_pyodide_is_shipped_and_used(tmp_path, browser):
     assert f"{base}lite/pyodide/pyodide.mjs" in requests, [u for u in requests if "pyodide" in u]
     assert all(u.startswith((base, "data:", "blob:")) for u in requests), \
         [u for u in requests if not u.startswith(base)]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("doc", ["book/first-map", "book/glossary"])
+def test_french_page_opens_from_disk_and_switches_language(doc, unpacked, browser):
+    """The bundle carries the French site (fr/); its language links work from disk."""
+    page, errors, foreign = _open_from_disk(browser, unpacked / "fr" / f"{doc}.html")
+    try:
+        assert page.evaluate("document.documentElement.lang") == "fr"
+        link = page.locator('nav.eonb-language a[hreflang="en"]')
+        assert link.count() == 1
+        link.click()
+        page.wait_for_load_state("load")
+        assert page.url == (unpacked / f"{doc}.html").as_uri()
+        assert not foreign, f"fr/{doc} asked for the network: {foreign}"
+        assert not errors, f"fr/{doc}: console errors from disk: {errors}"
+    finally:
+        page.close()

@@ -3,6 +3,9 @@
    <details> answer, so the page reads the same with JavaScript off. */
 (function () {
   "use strict";
+  // Words of the feedback in the page's language: a translated page sets
+  // window.eonbQuizText = {English: translation} (_ext/eonb_i18n.py).
+  function _(s) { var t = window.eonbQuizText || {}; return t[s] || s; }
   function why(el) { var s = el && el.querySelector(".eonb-why"); return s ? s.textContent.trim() : ""; }
   function show(q, right, text) {
     var out = q.querySelector(".eonb-q-feedback");
@@ -11,28 +14,28 @@
   }
   function checkChoice(q) {
     var picked = q.querySelector("input[type=radio]:checked");
-    if (!picked) { show(q, null, "Choose an option first."); return; }
+    if (!picked) { show(q, null, _("Choose an option first.")); return; }
     var li = q.querySelector('.eonb-answer li[data-option="' + picked.value + '"]');
     var right = li.classList.contains("eonb-right");
     var letter = String.fromCharCode(65 + Number(picked.value));
-    show(q, right, (right ? "Right (" + letter + "). " : "Not quite (" + letter + "). ") + why(li) +
-         (right ? "" : " Try another option, or open the answer below."));
+    show(q, right, (right ? _("Right (") + letter + "). " : _("Not quite (") + letter + "). ") + why(li) +
+         (right ? "" : _(" Try another option, or open the answer below.")));
   }
   function checkNumber(q) {
     var raw = q.querySelector(".eonb-q-input").value, units = q.dataset.units || "";
     var m = raw.replace(/[\u2212\u2013]/g, "-").replace(/(\d),(\d)/, "$1.$2").match(/[-+]?\d*\.?\d+(e[-+]?\d+)?/i);
-    if (!m) { show(q, null, "Type a number" + (units ? " (in " + units + ")" : "") + "."); return; }
+    if (!m) { show(q, null, _("Type a number") + (units ? _(" (in ") + units + ")" : "") + "."); return; }
     var x = parseFloat(m[0]), answer = parseFloat(q.dataset.answer), tol = parseFloat(q.dataset.tolerance);
     if (Math.abs(x - answer) <= tol + 1e-12 * Math.abs(answer)) {
-      show(q, true, "Right. " + why(q.querySelector(".eonb-answer p.eonb-right"))); return;
+      show(q, true, _("Right. ") + why(q.querySelector(".eonb-answer p.eonb-right"))); return;
     }
     var mistakes = q.querySelectorAll(".eonb-answer li[data-value]");
     for (var i = 0; i < mistakes.length; i++) {
       var v = parseFloat(mistakes[i].dataset.value), t = parseFloat(mistakes[i].dataset.tolerance);
-      if (Math.abs(x - v) <= t + 1e-12 * Math.abs(v)) { show(q, false, "Not quite. " + why(mistakes[i])); return; }
+      if (Math.abs(x - v) <= t + 1e-12 * Math.abs(v)) { show(q, false, _("Not quite. ") + why(mistakes[i])); return; }
     }
-    show(q, false, "Not quite: " + m[0] + (units ? " " + units : "") + " is not within the tolerance of the answer. " +
-         (q.dataset.hint ? "Hint: " + q.dataset.hint + " " : "") + "Try again, or open the answer below.");
+    show(q, false, _("Not quite: ") + m[0] + (units ? " " + units : "") + _(" is not within the tolerance of the answer. ") +
+         (q.dataset.hint ? _("Hint: ") + q.dataset.hint + " " : "") + _("Try again, or open the answer below."));
   }
   function setUp(q) {
     q.querySelectorAll(".eonb-js").forEach(function (el) { el.hidden = false; });

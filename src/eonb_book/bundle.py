@@ -80,6 +80,12 @@ in this folder and use the page it opens (http://127.0.0.1:8000/).
 
 To run the full lessons with Python on your own computer, follow the Setup
 page (book/setup.html).
+{languages}"""
+
+TRANSLATED = """
+Le cours en français : ouvrez fr/index.html (chaque page a un lien vers la
+même page dans l'autre langue). Les supports PDF en français sont dans
+fr/_downloads/pdf/.
 """
 
 PYODIDE_INCLUDED = """The Python kernel of the practice notebooks (Pyodide {version}) is included in
@@ -136,7 +142,8 @@ def stage(site: Path, target: Path, pyodide: Path | None = None) -> Path:
         note = PYODIDE_INCLUDED.format(version=_version(url))
     else:
         note = PYODIDE_MISSING.format(url=url or "the Pyodide CDN", version=_version(url))
-    (folder / "README.txt").write_text(README.format(pyodide=note))
+    languages = TRANSLATED if (folder / "fr" / "index.html").exists() else ""
+    (folder / "README.txt").write_text(README.format(pyodide=note, languages=languages))
     (folder / "serve.py").write_text(SERVE_PY)
     return folder
 

@@ -20,6 +20,12 @@ wherever the notebook lands:
     .venv/bin/python tools/notebooks.py           # write notebooks/ (then commit it)
     .venv/bin/python tools/notebooks.py --check   # exit 1 if notebooks/ is stale
 
+Each translation of the course (``locales/<lang>/``, see CONTRIBUTING.md,
+Translations) gets its own notebooks, ``notebooks/<lang>/<name>.ipynb``: the same
+code cells, the Markdown cells and code comments taken from the page's
+catalogue (:func:`translate_notebook`), and ``EOLAB_LANG`` set by the setup cell
+so that figure labels drawn with ``eolab.i18n.t`` are in that language too.
+
 The executed notebooks, with outputs, are published by the website build
 (download button of each lesson page); they are not committed.
 tests/test_launch_hub.py runs a notebook with this cell in a fresh virtual
@@ -200,7 +206,7 @@ def setup_cell(root: Path = ROOT) -> nbformat.NotebookNode:
     return cell
 
 
-def lesson_notebook(source: Path, root: Path = ROOT) -> nbformat.NotebookNode:
+def lesson_notebook(source: Path, root: Path = ROOT, lang: str | None = None) -> nbformat.NotebookNode:
     """One MyST lesson as a launchable notebook: setup cell + the lesson's cells, no outputs."""
     import jupytext
 
@@ -215,12 +221,108 @@ def lesson_notebook(source: Path, root: Path = ROOT) -> nbformat.NotebookNode:
             cell["outputs"], cell["execution_count"] = [], None
         cells.append(cell)
     nb.cells = cells
+    if lang:
+        translate_notebook(nb, source, root, lang)
     nbformat.validate(nb)
     return nb
 
 
-def notebook_path(docname: str, root: Path = ROOT) -> Path:
-    return root / NOTEBOOKS / f"{toc.page_name(docname)}.ipynb"
+# --------------------------------------------------------------------------- translations
+
+def translations(root: Path = ROOT) -> list[str]:
+    """The languages with catalogues in ``locales/`` (besides English)."""
+    folder = root / "locales"
+    return sorted(p.name for p in folder.iterdir() if (p / "LC_MESSAGES").is_dir()) if folder.is_dir() else []
+
+
+def catalogue(root: Path, lang: str, docname: str) -> dict[str, str]:
+    """{English: translation} of one page's catalogue (translated, not fuzzy), keys with
+    their whitespace collapsed as Sphinx's extraction does."""
+    po = root / "locales" / lang / "LC_MESSAGES" / f"{docname}.po"
+    if not po.exists():
+        return {}
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as handle:
+        return {" ".join(m.id.split()): m.string for m in read_po(handle)
+                if m.id and isinstance(m.id, str) and m.string and not m.fuzzy}
+
+
+_BLOCK_START = re.compile(r"^(\s*)(#{1,6}\s+|[-*+]\s+|\d+\.\s+|>\s*)?(.*)$")
+
+
+def translate_markdown(text: str, words: dict[str, str]) -> str:
+    """A Markdown cell in another language, block by block (paragraphs, headings, list
+    items, table cells, admonition titles); a block with no translation stays as it is."""
+    def tr(block: str) -> str:
+        return words.get(" ".join(block.split()), block)
+
+    out, para, fence = [], [], None
+
+    def flush():
+        if para:
+            indent, marker, first = _BLOCK_START.match(para[0]).groups()
+            body = " ".join([first] + [line.strip() for line in para[1:]])
+            new = tr(body)
+            if new != body or marker:
+                out.append(f"{indent}{marker or ''}{new}")
+            else:
+                out.extend(para)
+            para.clear()
+
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if fence:
+            if stripped.startswith(fence):
+                fence = None
+            out.append(line)
+            continue
+        if stripped.startswith("```") and not stripped.startswith("```{"):
+            flush()
+            fence = "```"
+            out.append(line)
+        elif re.match(r"^(:::+|```+)\{[\w:-]+\}", stripped):
+            flush()
+            head, _, title = stripped.partition("} ")
+            out.append(line.replace(title, tr(title)) if title else line)
+        elif stripped.startswith("|") and stripped.endswith("|"):
+            flush()
+            cells = [c.strip() for c in stripped.strip("|").split("|")]
+            if all(re.fullmatch(r":?-+:?", c) for c in cells):
+                out.append(line)
+            else:
+                out.append("| " + " | ".join(tr(c) for c in cells) + " |")
+        elif not stripped or stripped.startswith((":", "(", "+++")) or re.match(r"^(:::+|```+)$", stripped):
+            flush()
+            out.append(line)
+        elif _BLOCK_START.match(line).group(2) and para:
+            flush()
+            para.append(line)
+        else:
+            para.append(line)
+    flush()
+    return "\n".join(out)
+
+
+def translate_notebook(nb: nbformat.NotebookNode, source: Path, root: Path, lang: str) -> None:
+    """Markdown and code comments of ``nb`` from the page's catalogue; code unchanged."""
+    from eonb_book.i18n import translate_comments
+
+    docname = source.relative_to(root).with_suffix("").as_posix()
+    words = catalogue(root, lang, docname)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = translate_markdown(cell.source, words)
+        elif cell.cell_type == "code" and SETUP_TAG not in cell.metadata.get("tags", []):
+            cell.source = translate_comments(cell.source, words.get)
+        elif cell.cell_type == "code":
+            cell.source += (f"\nos.environ.setdefault(\"EOLAB_LANG\", \"{lang}\")  "
+                            "# figure labels in this notebook's language")
+
+
+def notebook_path(docname: str, root: Path = ROOT, lang: str | None = None) -> Path:
+    folder = root / NOTEBOOKS / lang if lang else root / NOTEBOOKS
+    return folder / f"{toc.page_name(docname)}.ipynb"
 
 
 def expected(root: Path = ROOT) -> dict[Path, str]:
@@ -228,6 +330,9 @@ def expected(root: Path = ROOT) -> dict[Path, str]:
     out = {}
     for doc, src in toc.notebook_pages(root):
         out[notebook_path(doc, root)] = nbformat.writes(lesson_notebook(src, root)) + "\n"
+        for lang in translations(root):
+            out[notebook_path(doc, root, lang)] = (
+                nbformat.writes(lesson_notebook(src, root, lang)) + "\n")
     return out
 
 

@@ -1,0 +1,100 @@
+"""Words drawn on figures, in the reader's language.
+
+The course pages exist in English and in French (``/fr/``).  Their text is
+translated with Sphinx's gettext catalogues (``locales/``), but the words a
+figure carries (title, axis and colour-bar labels, legend entries) are drawn
+by the lesson code when it runs.  A lesson passes each such word through
+:func:`t`, which returns it in the language named by the environment variable
+``EOLAB_LANG`` (``en`` when unset: the English text itself)::
+
+    from eolab.i18n import t
+    maps.plot_map(sst, title=t("Sea-surface temperature"))
+
+The French site's build sets ``EOLAB_LANG=fr`` and executes such pages a
+second time (``_ext/eonb_i18n.py``); the French launch notebooks set it in
+their first cell.  The lesson code is the same in both languages.
+
+The table below is keyed by the English text, as gettext is: add the English
+string and its translation here when a lesson uses a new one
+(``tests/test_translations.py`` fails while a ``t("...")`` in a lesson has no
+entry).  Leave product, dataset and unit names as they are (OSTIA, NO₂, °C).
+"""
+
+from __future__ import annotations
+
+import os
+
+__all__ = ["LABELS", "LANGUAGES", "language", "t"]
+
+LANGUAGE_VARIABLE = "EOLAB_LANG"
+SOURCE_LANGUAGE = "en"
+
+# language -> {English text: translation}
+LABELS: dict[str, dict[str, str]] = {
+    "fr": {
+        # book/first-map.md
+        "OSTIA sea-surface temperature, December 2009":
+            "Température de surface de la mer OSTIA, décembre 2009",
+        "Sea-surface temperature (°C)": "Température de surface de la mer (°C)",
+        # book/data.md (the dataset cards)
+        "real": "réel",
+        "synthetic": "synthétique",
+        "lessons": "leçons",
+        "Licence": "Licence",
+        "Stands for": "Tient lieu de",
+        "Details": "Détails",
+        "What": "Description",
+        "Real product": "Produit réel",
+        "Provenance": "Provenance",
+    },
+}
+LANGUAGES = (SOURCE_LANGUAGE, *LABELS)
+
+
+def language() -> str:
+    """The language figures are drawn in: ``EOLAB_LANG``, ``"en"`` when unset.
+
+    Raises
+    ------
+    ValueError
+        If ``EOLAB_LANG`` names a language with no table here.
+    """
+    code = os.environ.get(LANGUAGE_VARIABLE, "").strip().lower() or SOURCE_LANGUAGE
+    if code not in LANGUAGES:
+        raise ValueError(
+            f"{LANGUAGE_VARIABLE}={code!r} is not a language of the course; use one of "
+            f"{', '.join(LANGUAGES)} (or unset it for English).")
+    return code
+
+
+def t(text: str) -> str:
+    """``text`` (English) in the current :func:`language`.
+
+    Parameters
+    ----------
+    text : str
+        The English words, exactly as the lesson writes them.
+
+    Returns
+    -------
+    str
+        The translation from :data:`LABELS`; ``text`` itself in English, or if
+        the table has no entry for it (the figure then stays readable, and
+        ``tests/test_translations.py`` reports the missing entry).
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ["EOLAB_LANG"] = "fr"
+    >>> t("Sea-surface temperature (°C)")
+    'Température de surface de la mer (°C)'
+    >>> del os.environ["EOLAB_LANG"]
+    >>> t("Sea-surface temperature (°C)")
+    'Sea-surface temperature (°C)'
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"t() takes the English text as a str, not {type(text).__name__}")
+    code = language()
+    if code == SOURCE_LANGUAGE:
+        return text
+    return LABELS[code].get(text, text)

@@ -1,0 +1,285 @@
+"""The translations follow the English pages: every string of every page is translated.
+
+The English text is extracted afresh from the current sources (Sphinx's gettext
+builder, as ``make translations`` does, into a temporary folder), so an English
+edit that nobody carried into ``locales/`` fails here even before ``make
+translations`` marks it fuzzy.  For each language and page the test prints the
+translated percentage, and it fails listing every string that is
+
+* **missing**: in the English page, absent from ``locales/<lang>/LC_MESSAGES/<page>.po``;
+* **untranslated**: present with an empty ``msgstr``;
+* **fuzzy**: its English changed since it was translated (``make translations``
+  marks it so; the translator checks it and removes the ``#, fuzzy`` flag).
+
+Pages listed in ``locales/<lang>/pending.txt`` (a translation in progress) are
+reported but do not fail; a page listed there that is complete fails, so the
+list never outlives the work.  What must not change in a translation is checked
+too: inline code, link targets and substitutions; figure words drawn by
+``eolab.i18n.t`` have an entry in its table.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+import eonb_i18n  # noqa: E402 - on the path through tests/conftest.py
+
+LANGUAGES = [code for code in eonb_i18n.LANGUAGES if code != eonb_i18n.SOURCE_LANGUAGE]
+LOCALES = ROOT / eonb_i18n.LOCALE_DIR
+
+
+def read_po(path: Path):
+    from babel.messages.pofile import read_po as babel_read
+
+    with path.open("rb") as handle:
+        return babel_read(handle)
+
+
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory) -> dict[str, list[str]]:
+    """{domain (page): [English msgid, ...]} extracted now from the current sources."""
+    out = tmp_path_factory.mktemp("gettext")
+    env = dict(os.environ)
+    env.pop("EOLAB_LANG", None)
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "--builder", "custom",
+         "--custom-builder", "gettext", "--path-output", str(out)],
+        cwd=ROOT, capture_output=True, text=True, env=env)
+    assert done.returncode == 0, f"gettext build failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    folder = out / "_build" / "gettext"
+    assert subprocess.run([sys.executable, str(ROOT / "_ext" / "eonb_i18n.py"), "pot", str(folder)],
+                          cwd=ROOT).returncode == 0
+    found = {}
+    for pot in sorted(folder.rglob("*.pot")):
+        domain = pot.relative_to(folder).with_suffix("").as_posix()
+        found[domain] = [m.id for m in read_po(pot) if m.id]
+    assert "book/intro" in found and "_ui" in found, sorted(found)
+    return found
+
+
+def status(templates: dict[str, list[str]], lang: str) -> dict[str, dict[str, list[str]]]:
+    """{page: {"translated"|"fuzzy"|"untranslated"|"missing": [msgid, ...]}}."""
+    report = {}
+    for domain, ids in templates.items():
+        po = LOCALES / lang / "LC_MESSAGES" / f"{domain}.po"
+        entries = {m.id: m for m in read_po(po) if m.id} if po.exists() else {}
+        page = {"translated": [], "fuzzy": [], "untranslated": [], "missing": []}
+        for msgid in ids:
+            entry = entries.get(msgid)
+            kind = ("missing" if entry is None else "fuzzy" if entry.fuzzy
+                    else "untranslated" if not entry.string else "translated")
+            page[kind].append(msgid)
+        report[domain] = page
+    return report
+
+
+def pending(lang: str) -> set[str]:
+    listing = LOCALES / lang / "pending.txt"
+    if not listing.exists():
+        return set()
+    return {line.split("#")[0].strip() for line in listing.read_text(encoding="utf-8").splitlines()
+            if line.split("#")[0].strip()}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_english_string_has_a_current_translation(templates, lang, capsys):
+    report = status(templates, lang)
+    in_progress = pending(lang)
+    lines, problems = [], []
+    for domain, page in sorted(report.items()):
+        total = sum(len(v) for v in page.values())
+        percent = 100.0 * len(page["translated"]) / total if total else 100.0
+        mark = " (pending)" if domain in in_progress else ""
+        lines.append(f"{lang} {percent:5.1f} %  {len(page['translated']):4d}/{total:<4d} {domain}{mark}")
+        if domain in in_progress:
+            if percent == 100.0:
+                problems.append(f"{domain}: complete, remove it from locales/{lang}/pending.txt")
+            continue
+        for kind in ("missing", "untranslated", "fuzzy"):
+            for msgid in page[kind]:
+                problems.append(f"{domain}: {kind}: {msgid[:100]!r}")
+    unknown = in_progress - set(report)
+    problems += [f"locales/{lang}/pending.txt names {d}, which is not a page" for d in sorted(unknown)]
+    with capsys.disabled():
+        print("\nTranslated, per page:\n  " + "\n  ".join(lines))
+    assert not problems, (f"{len(problems)} strings of the English pages have no current {lang} "
+                          "translation (run `make translations`, translate them in locales/, "
+                          "see CONTRIBUTING.md, Translations):\n  " + "\n  ".join(problems))
+
+
+_ROLE = re.compile(r"\{[\w:-]+\}`[^`]*`")
+_CODE = re.compile(r"`([^`]+)`")
+_LINK = re.compile(r"\]\(([^)\s]+)\)")
+_SUBST = re.compile(r"\{\{[^}]+\}\}")
+
+
+def invariants(text: str) -> list[str]:
+    """What a translation must keep as it is: inline code, link targets, substitutions."""
+    return sorted(_CODE.findall(_ROLE.sub("", text)) + _LINK.findall(text) + _SUBST.findall(text))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_translations_keep_code_links_and_substitutions(lang):
+    problems = []
+    for po in sorted((LOCALES / lang / "LC_MESSAGES").rglob("*.po")):
+        for m in read_po(po):
+            if not m.id or not m.string or m.fuzzy or not isinstance(m.id, str):
+                continue
+            want, got = invariants(m.id), invariants(m.string)
+            lost = [x for x in want if x not in got]
+            if lost:
+                problems.append(f"{po.relative_to(LOCALES)}: {m.id[:60]!r} lost {lost}")
+    assert not problems, "translations changed code or links:\n  " + "\n  ".join(problems)
+
+
+def test_translations_in_the_same_catalogues_as_the_english_pages(templates):
+    """No catalogue is left behind for a page that no longer exists."""
+    for lang in LANGUAGES:
+        folder = LOCALES / lang / "LC_MESSAGES"
+        stray = [p.relative_to(folder).with_suffix("").as_posix() for p in folder.rglob("*.po")]
+        stray = [d for d in stray if d not in templates]
+        assert not stray, f"catalogues with no English page: {stray} (delete them)"
+
+
+_T_CALL = re.compile(r"\bt\(\s*(\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*')\s*\)")
+
+
+def test_every_figure_word_has_a_translation():
+    """Each literal ``t("...")`` in a page's code has an entry in eolab.i18n.LABELS."""
+    import ast
+
+    from eolab import i18n
+
+    used = {}
+    for page in sorted((ROOT / "book").rglob("*.md")):
+        for literal in _T_CALL.findall(page.read_text(encoding="utf-8")):
+            used.setdefault(ast.literal_eval(literal), page.relative_to(ROOT).as_posix())
+    assert used, "no page uses eolab.i18n.t (book/first-map.md should)"
+    for lang, table in i18n.LABELS.items():
+        missing = [f"{text!r} ({where})" for text, where in used.items() if text not in table]
+        assert not missing, f"eolab.i18n.LABELS[{lang!r}] lacks: " + ", ".join(missing)
+
+
+def test_figure_words_follow_the_language(monkeypatch):
+    from eolab import i18n
+
+    monkeypatch.setenv("EOLAB_LANG", "fr")
+    assert i18n.t("Sea-surface temperature (°C)") == "Température de surface de la mer (°C)"
+    monkeypatch.delenv("EOLAB_LANG")
+    assert i18n.t("Sea-surface temperature (°C)") == "Sea-surface temperature (°C)"
+    monkeypatch.setenv("EOLAB_LANG", "xx")
+    with pytest.raises(ValueError, match="EOLAB_LANG='xx' is not a language of the course"):
+        i18n.t("anything")
+
+
+def test_code_comments_are_translated_and_the_code_is_not():
+    code = 'x = "# not a comment"  # the mean\n%time y = 2  # magic\n# a loop\n'
+    table = {"the mean": "la moyenne", "a loop": "une boucle", "magic": "magie"}
+    assert eonb_i18n.translate_comments(code, table.get) == (
+        'x = "# not a comment"  # la moyenne\n%time y = 2  # magic\n# une boucle\n')
+
+
+def test_language_switcher_links_are_page_relative():
+    assert eonb_i18n.other_language_url("book/setup", "en", "fr") == "../fr/book/setup.html"
+    assert eonb_i18n.other_language_url("book/setup", "fr", "en") == "../../book/setup.html"
+    assert eonb_i18n.other_language_url("search", "en", "fr") == "fr/search.html"
+
+
+# --------------------------------------------------------------------------- the built sites
+
+def _built(lang: str) -> Path:
+    from conftest import SITE
+
+    site = SITE / eonb_i18n.site_prefix(lang)
+    if not (site / "index.html").exists():
+        pytest.fail(f"{site} is not built: run `make book`")
+    return site
+
+
+def _pages(site: Path) -> list[Path]:
+    from conftest import html_pages
+
+    return [p for p in html_pages(site) if "http-equiv" not in p.read_text(encoding="utf-8")[:2000].lower()]
+
+
+@pytest.mark.parametrize("lang", list(eonb_i18n.LANGUAGES))
+def test_every_page_links_the_same_page_in_the_other_language(lang):
+    """The switcher: a link per other language, to a page that exists, marked for screen readers."""
+    from bs4 import BeautifulSoup
+
+    site = _built(lang)
+    others = set(eonb_i18n.LANGUAGES) - {lang}
+    problems = []
+    pages = [p for p in _pages(site)
+             if lang != eonb_i18n.SOURCE_LANGUAGE or p.relative_to(site).parts[0] not in others]
+    assert pages
+    for page in pages:
+        rel = page.relative_to(site).as_posix()
+        doc = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        if doc.html.get("lang") != lang:
+            problems.append(f"{lang}/{rel}: <html lang={doc.html.get('lang')!r}>")
+        links = doc.select("nav.eonb-language a[hreflang]")
+        if {a["hreflang"] for a in links} != others:
+            problems.append(f"{lang}/{rel}: switcher links {[a.get('hreflang') for a in links]}")
+        for a in links:
+            target = (page.parent / a["href"]).resolve()
+            if a.get("lang") != a["hreflang"] or not a.get_text(strip=True):
+                problems.append(f"{lang}/{rel}: link to {a['hreflang']} lacks lang= or a name")
+            if "://" in a["href"] or a["href"].startswith("/") or not target.exists():
+                problems.append(f"{lang}/{rel}: switcher link {a['href']} is not a page-relative link "
+                                "to a built page")
+    assert not problems, "\n".join(problems)
+
+
+def test_french_pages_are_in_french():
+    """Headings, navigation and interface of the French site read French; the code does not change."""
+    from bs4 import BeautifulSoup
+
+    fr, en = _built("fr"), _built("en")
+    page = BeautifulSoup((fr / "book" / "first-map.html").read_text(encoding="utf-8"), "html.parser")
+    english = BeautifulSoup((en / "book" / "first-map.html").read_text(encoding="utf-8"), "html.parser")
+    assert page.select_one("main h1").get_text(" ", strip=True).startswith("Votre première carte")
+    nav = page.select_one("nav.bd-docs-nav").get_text(" ", strip=True)
+    assert "Votre première carte" in nav and "Glossaire" in nav, nav
+    assert "Cette page en français" not in page.text and "English" in page.select_one("nav.eonb-language").text
+    # Same code, comments translated.
+    code_fr = [c.get_text() for c in page.select("div.cell_input pre")]
+    code_en = [c.get_text() for c in english.select("div.cell_input pre")]
+    assert len(code_fr) == len(code_en)
+    assert any("libellés des figures dans la langue de la page" in c for c in code_fr)
+    strip = [re.sub(r"#.*", "", c) for c in code_fr], [re.sub(r"#.*", "", c) for c in code_en]
+    assert strip[0] == strip[1]
+    # The figure is the French execution: its alt text is French.
+    alts = [img.get("alt", "") for img in page.select("main img")]
+    assert any(a.startswith("Carte de la température de surface de la mer") for a in alts), alts
+
+
+def test_french_launch_buttons_open_french_notebooks():
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup((_built("fr") / "book" / "first-map.html").read_text(encoding="utf-8"),
+                         "html.parser")
+    urls = [a.get("href", "") for a in page.select("a")]
+    launch = [u for u in urls if "binder" in u or "colab" in u or "git-pull" in u]
+    assert launch and all("notebooks/fr/first-map.ipynb" in u or "notebooks%2Ffr%2Ffirst-map.ipynb" in u
+                          for u in launch), launch
+
+
+def test_french_notebooks_have_french_text_and_the_same_code():
+    from eonb_book import notebooks
+
+    en = notebooks.lesson_notebook(ROOT / "book" / "first-map.md")
+    fr = notebooks.lesson_notebook(ROOT / "book" / "first-map.md", lang="fr")
+    assert [c.cell_type for c in en.cells] == [c.cell_type for c in fr.cells]
+    assert fr.cells[1].source.startswith("# Votre première carte")
+    for a, b in zip(en.cells[1:], fr.cells[1:]):
+        if a.cell_type == "code":
+            assert re.sub(r"#.*", "", a.source) == re.sub(r"#.*", "", b.source)
+    assert 'os.environ.setdefault("EOLAB_LANG", "fr")' in fr.cells[0].source
