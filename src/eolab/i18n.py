@@ -14,8 +14,9 @@ The French site's build sets ``EOLAB_LANG=fr`` and executes such pages a
 second time (``_ext/eonb_i18n.py``); the French launch notebooks set it in
 their first cell.  The lesson code is the same in both languages.
 
-The table below is keyed by the English text, as gettext is: add the English
-string and its translation here when a lesson uses a new one
+The tables are keyed by the English text, as gettext is: add the English
+string and its translation to ``src/eolab/data/labels/<lang>/<page>.json`` when a
+lesson uses a new one
 (``tests/test_translations.py`` fails while a ``t("...")`` in a lesson has no
 entry).  Leave product, dataset and unit names as they are (OSTIA, NO₂, °C).
 """
@@ -29,25 +30,27 @@ __all__ = ["LABELS", "LANGUAGES", "language", "t"]
 LANGUAGE_VARIABLE = "EOLAB_LANG"
 SOURCE_LANGUAGE = "en"
 
-# language -> {English text: translation}
-LABELS: dict[str, dict[str, str]] = {
-    "fr": {
-        # book/first-map.md
-        "OSTIA sea-surface temperature, December 2009":
-            "Température de surface de la mer OSTIA, décembre 2009",
-        "Sea-surface temperature (°C)": "Température de surface de la mer (°C)",
-        # book/data.md (the dataset cards)
-        "real": "réel",
-        "synthetic": "synthétique",
-        "lessons": "leçons",
-        "Licence": "Licence",
-        "Stands for": "Tient lieu de",
-        "Details": "Détails",
-        "What": "Description",
-        "Real product": "Produit réel",
-        "Provenance": "Provenance",
-    },
-}
+# language -> {English text: translation}, read from data/labels/<language>/<page>.json
+# (one small file per page, so translators of different pages never edit the same file).
+
+
+def _read_labels() -> dict[str, dict[str, str]]:
+    import json
+    from importlib import resources
+
+    tables: dict[str, dict[str, str]] = {}
+    root = resources.files("eolab").joinpath("data", "labels")
+    for folder in sorted(root.iterdir(), key=lambda p: p.name):
+        if not folder.is_dir():
+            continue
+        table = tables.setdefault(folder.name, {})
+        for page in sorted(folder.iterdir(), key=lambda p: p.name):
+            if page.name.endswith(".json"):
+                table.update(json.loads(page.read_text(encoding="utf-8")))
+    return tables
+
+
+LABELS: dict[str, dict[str, str]] = _read_labels()
 LANGUAGES = (SOURCE_LANGUAGE, *LABELS)
 
 
