@@ -117,7 +117,7 @@ def test_a_crs_that_distorts_area_is_refused():
 def test_one_area_for_every_pixel_is_refused_in_degrees():
     degrees = raster("EPSG:4326", 25.0, -24.0, 0.01)
     with pytest.raises(ValueError,
-                       match=r"units of 'degree'.*projected CRS in metres.*pixel_area_m2"):
+                       match=r"units of 'degree'.*projected CRS in metres.*reproject"):
         grid.pixel_size_m2(degrees)
     # ... while each pixel's own area is well defined: about 1.11 km x 1.02 km at 24 S
     assert float(grid.pixel_area_m2(degrees).isel(y=0, x=0)) / 1e6 == pytest.approx(1.13, abs=0.01)

@@ -257,10 +257,10 @@ def pixel_size_m2(data) -> float:
     crs = crs_of(data)
     unit = crs.axis_info[0].unit_name if crs.axis_info else "unknown"
     if crs.is_geographic or not crs.is_projected:
-        raise ValueError(f"the data's CRS {crs.to_string()} has units of {unit!r}; one area for "
-                         "every pixel needs a projected CRS in metres. Load or reproject to one, "
-                         "e.g. odc.stac.load(..., crs='EPSG:32635', resolution=30) for UTM zone "
-                         "35, or use eolab.grid.pixel_area_m2(data) for each pixel's true area")
+        # (the message lesson 3 shows; eolab.grid.pixel_area_m2 gives each pixel's own area)
+        raise ValueError(f"the data's CRS {crs.to_string()} has units of {unit!r}; area needs a "
+                         "projected CRS in metres. Load or reproject to one, e.g. "
+                         "odc.stac.load(..., crs='EPSG:32635', resolution=30) for UTM zone 35")
     rx, ry = _resolution(data)
     return _projected_pixel_m2(data, crs, rx, ry)
 

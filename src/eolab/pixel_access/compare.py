@@ -26,7 +26,7 @@ TRANSFER_COLUMNS = ["question", "route", "requests", "bytes_sent", "seconds"]
 """Columns of :attr:`RouteComparison.transfers`."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RouteComparison:
     """What each route cost for each question, as :func:`compare_routes` measured it.
 

@@ -251,7 +251,7 @@ class Transfer:
         One line per request: method, path, status and body bytes, e.g.
         ``"GET /sm_time.zarr/sm/c/0/4/5 200 523118"``.
     extra : dict
-        Columns added to :func:`transfer_table` (e.g. the route).
+        Columns added to :func:`eolab.pixel_access.transfer_table` (e.g. the route).
     """
 
     label: str
@@ -343,7 +343,7 @@ class CubeServer:
         return self._httpd is not None
 
     def start(self) -> "CubeServer":
-        """Start serving in a background thread (prefer ``with cube.serve(folder)``)."""
+        """Start serving in a background thread (prefer ``with pixel_access.serve(folder)``)."""
         if self._httpd is not None:
             return self
         httpd = _Server((self.host, self._port), _Handler, owner=self)
@@ -376,7 +376,7 @@ class CubeServer:
         """Open the Zarr store ``name`` of the served folder, lazily (see :func:`open_remote_cube`).
 
         The HTTP client is closed when the server stops, so the dataset can be
-        computed only inside the ``with cube.serve(...)`` block; keep what
+        computed only inside the ``with pixel_access.serve(...)`` block; keep what
         you need with ``.compute()``.
         """
         return open_remote_cube(self.url + name.lstrip("/"), _sessions=self._sessions)
