@@ -5,8 +5,8 @@
 
 Serves the SYNTHETIC soil-moisture archive of Lesson 4 (two Zarr chunk
 layouts and 3,653 daily netCDF files, :mod:`eolab.synthetic.soil_moisture`)
-on 127.0.0.1 with :func:`eolab.cube.serve`, and asks three questions by
-every route (:func:`eolab.cube.compare_routes`): one pixel's 10-year series,
+on 127.0.0.1 with :func:`eolab.pixel_access.serve`, and asks three questions by
+every route (:func:`eolab.pixel_access.compare_routes`): one pixel's 10-year series,
 a 1° x 1° area for one month, the whole area on one day.  Prints the bytes
 the server sent (exact; the same every run) and the wall-clock seconds
 (median and range over the repeats), then the ratios the lesson quotes.
@@ -28,19 +28,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from eolab import cube
+from eolab import pixel_access
 from eolab.synthetic import soil_moisture
 
 
 def run(folder: Path, repeat: int) -> pd.DataFrame:
     rows = []
     for i in range(repeat):
-        table = cube.compare_routes(folder)
-        for row, transfer in zip(table.itertuples(), table.attrs["transfers"]):
-            rows.append({"question": row.question, "route": row.route, "run": i,
-                         "requests": transfer.requests, "bytes": transfer.bytes_sent,
-                         "seconds": transfer.seconds})
-    return pd.DataFrame(rows)
+        transfers = pixel_access.compare_routes(folder).transfers
+        rows.append(transfers.rename(columns={"bytes_sent": "bytes"}).assign(run=i))
+    return pd.concat(rows, ignore_index=True)
 
 
 def summarise(runs: pd.DataFrame) -> pd.DataFrame:
@@ -80,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\nnote: byte counts varied between runs:", summary.loc[summary["bytes_vary"] > 0].index.tolist())
 
     def pick(question: str, route: str) -> pd.Series:
-        rows = summary[(summary.index.get_level_values(0) == cube.QUESTIONS[question])
+        rows = summary[(summary.index.get_level_values(0) == pixel_access.QUESTIONS[question])
                        & summary.index.get_level_values(1).str.contains(route)]
         return rows.iloc[0]
 

@@ -1,6 +1,6 @@
 """The pixel-access service: it stays on this machine, always stops, answers clearly, and saves bytes.
 
-Specifications of ``eolab.cube``:
+Specifications of ``eolab.pixel_access`` (formerly ``eolab.cube``):
 
 * the service binds only the loopback address and refuses any other;
 * ``with cube.serve(...)`` always stops the server (even when the block
@@ -28,7 +28,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from eolab import cube
+from eolab import pixel_access as cube
 from eolab.synthetic import reflectance, soil_moisture
 
 
@@ -228,11 +228,12 @@ def test_a_missing_file_download_names_the_url(store):
 
 # --------------------------------------------------------------------------- the resource claim
 
-def _row(table, question, route):
-    rows = table[(table["question"] == cube.QUESTIONS[question]) & table["route"].str.startswith(route)]
+def _row(routes, question, route):
+    """The exact measurement (``requests``, ``bytes_sent``, ``seconds``) of one question and route."""
+    t = routes.transfers
+    rows = t[(t["question"] == cube.QUESTIONS[question]) & t["route"].str.startswith(route)]
     assert len(rows) == 1, f"no single row for {question!r} / {route!r}"
-    index = rows.index[0]
-    return table.attrs["transfers"][index]
+    return rows.iloc[0]
 
 
 def test_pixel_access_moves_at_least_ten_times_fewer_bytes_for_one_pixel_series(routes):
@@ -259,8 +260,18 @@ def test_chunk_layout_decides_which_question_is_cheap(routes, store):
 
 
 def test_the_comparison_table_has_every_question_and_route(routes):
-    assert list(routes.columns) == ["question", "route", "requests", "MB sent", "seconds"]
-    assert len(routes) == 9 and (routes["MB sent"] > 0).all() and (routes["seconds"] > 0).all()
+    table = routes.table
+    assert list(table.columns) == ["question", "route", "requests", "MB sent", "seconds"]
+    assert len(table) == 9 and (table["MB sent"] > 0).all() and (table["seconds"] > 0).all()
+
+
+def test_the_exact_transfers_are_a_tidy_table_that_the_display_rounds(routes):
+    exact = routes.transfers
+    assert list(exact.columns) == ["question", "route", "requests", "bytes_sent", "seconds"]
+    assert not exact.duplicated(["question", "route"]).any(), "one row per question and route"
+    assert exact["bytes_sent"].dtype.kind == "i"
+    np.testing.assert_allclose(routes.table["MB sent"], exact["bytes_sent"] / 1e6, atol=5e-4)
+    assert [t.bytes_sent for t in routes.records] == exact["bytes_sent"].tolist()
 
 
 def test_compare_routes_rejects_an_unknown_question(store):

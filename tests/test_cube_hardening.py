@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 
-from eolab import cube
+from eolab import pixel_access as cube
 
 
 @pytest.fixture

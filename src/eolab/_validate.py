@@ -1,8 +1,9 @@
 """Checks shared by the public functions of eolab: each names the bad value and what to do.
 
 One place for the questions many functions ask of their inputs (issue 20):
-which coordinate is latitude, are these temperatures in kelvin, is this a
-list or one string, does this CRS preserve area, is this seed valid.
+are these temperatures in kelvin, is this a list or one string, does this
+CRS preserve area, is this seed valid.  Which coordinate is latitude is
+answered by :mod:`eolab.grid` (``coord_name``, re-exported here).
 """
 
 from __future__ import annotations
@@ -11,21 +12,7 @@ import numbers
 
 import numpy as np
 
-LAT_NAMES = ("lat", "latitude", "nav_lat", "y")
-LON_NAMES = ("lon", "longitude", "nav_lon", "x")
-
-
-def coord_name(da, given: str | None, candidates: tuple[str, ...], what: str) -> str:
-    """The name of a coordinate: ``given`` if present, else the first of ``candidates`` present."""
-    names = set(da.coords) | set(da.dims)
-    if given is not None and given in names:
-        return given
-    for name in candidates:
-        if name in names:
-            return name
-    asked = f"{given!r}" if given else "any of " + ", ".join(map(repr, candidates))
-    raise KeyError(f"the data have no {what} coordinate {asked}; they have {sorted(map(str, names))}. "
-                   f"Pass its name, e.g. {what}_name='...'")
+from eolab.grid import LAT_NAMES, LON_NAMES, coord_name  # noqa: F401  (their old home)
 
 
 def as_names(value, what: str) -> list[str]:

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from eolab import _validate
+from eolab import _validate, grid
 
 GROUPINGS = {"month": "time.month", "dayofyear": "time.dayofyear", "season": "time.season"}
 
@@ -170,8 +170,7 @@ def check_box(da: xr.DataArray, lat: tuple[float, float], lon: tuple[float, floa
 
 def _box(da, lat, lon, lat_name, lon_name):
     """Latitude slice and longitude positions of a box, in any longitude convention."""
-    lat_name = _validate.coord_name(da, lat_name, _validate.LAT_NAMES[:3], "lat")
-    lon_name = _validate.coord_name(da, lon_name, _validate.LON_NAMES[:3], "lon")
+    lat_name, lon_name = grid.lat_lon_names(da, lat_name, lon_name)
     try:
         (s, n), (w, e) = map(float, lat), map(float, lon)
     except (TypeError, ValueError):

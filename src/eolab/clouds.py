@@ -32,7 +32,8 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from eolab import _validate
+from eolab import _validate, grid
+from eolab.grid import crs_of  # noqa: F401  (kept here: lessons call clouds.crs_of)
 
 QA_FLAGS = {"fill": 0, "dilated_cloud": 1, "cirrus": 2, "cloud": 3, "cloud_shadow": 4,
             "snow": 5, "clear": 6, "water": 7}
@@ -200,12 +201,6 @@ def _spatial_dims(qa: xr.DataArray) -> list[str]:
     return dims
 
 
-def _check_time(qa: xr.DataArray) -> None:
-    if "time" in qa.dims and qa.sizes["time"] == 0:
-        raise ValueError("no scenes: the time range is empty; widen the search's datetime "
-                         "or relax its cloud-cover filter")
-
-
 def fraction(mask: xr.DataArray, qa: xr.DataArray, aoi: xr.DataArray | None = None) -> xr.DataArray:
     """Fraction (0-1) of the valid pixels in the AOI where ``mask`` is True, per scene.
 
@@ -224,7 +219,7 @@ def fraction(mask: xr.DataArray, qa: xr.DataArray, aoi: xr.DataArray | None = No
         Dimensionless fraction for each remaining dimension (usually
         ``time``); NaN for a scene with no valid pixel in the AOI.
     """
-    _check_time(qa)
+    grid.check_scenes(qa)
     dims = _spatial_dims(qa)
     aoi = _check_aoi(aoi, qa)
     valid = valid_mask(qa)
@@ -284,20 +279,3 @@ def aoi_mask(like: xr.DataArray, geometry, crs="EPSG:4326") -> xr.DataArray:
         raise ValueError("the area of interest does not overlap the data; check its coordinates and crs")
     return xr.DataArray(inside, coords={"y": like["y"], "x": like["x"]}, dims=("y", "x"),
                         name="aoi", attrs={"long_name": "area of interest"})
-
-
-def crs_of(data):
-    """The :class:`pyproj.CRS` of xarray data loaded by odc-stac, rioxarray or with ``attrs["crs"]``."""
-    from pyproj import CRS
-
-    candidates = []
-    if "spatial_ref" in data.coords:
-        attrs = data.coords["spatial_ref"].attrs
-        candidates += [attrs.get("crs_wkt"), attrs.get("spatial_ref")]
-    candidates.append(data.attrs.get("crs"))
-    for value in candidates:
-        if value:
-            return CRS.from_user_input(value)
-    raise ValueError("cannot tell the data's coordinate reference system: it has no 'spatial_ref' "
-                     "coordinate and no attrs['crs']; load it with odc.stac.load, or set "
-                     "data.attrs['crs'] = 'EPSG:32635'")

@@ -29,6 +29,7 @@ import pandas as pd
 import xarray as xr
 
 from eolab import _validate
+from eolab.grid import lat_lon_names
 
 NO2 = "nitrogendioxide_tropospheric_column"
 """Name of the tropospheric NO2 column in Sentinel-5P Level-2 files (mol m-2)."""
@@ -126,10 +127,8 @@ def _as_city(city) -> City:
 
 def _latitude_longitude(grid):
     """``grid`` with coordinates named ``latitude`` and ``longitude`` (renamed from ``lat``/``lon``)."""
-    names = {}
-    for want, others in (("latitude", ("lat", "nav_lat")), ("longitude", ("lon", "nav_lon"))):
-        names.update({_validate.coord_name(grid, want, others, want): want})
-    return grid.rename({k: v for k, v in names.items() if k != v})
+    names = lat_lon_names(grid, "latitude", "longitude", what=("latitude", "longitude"))
+    return grid.rename({k: v for k, v in zip(names, ("latitude", "longitude")) if k != v})
 
 
 def distance_km(lat, lon, lat0: float, lon0: float):

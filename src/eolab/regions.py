@@ -26,7 +26,7 @@ import pandas as pd
 import rioxarray  # noqa: F401  (registers the .rio accessor on xarray objects)
 import xarray as xr
 
-from eolab import _validate
+from eolab import grid
 
 IPCC_CARBON_FRACTION = 0.47
 """Carbon fraction of above-ground forest biomass, dry matter (IPCC 2006 Guidelines, Vol. 4,
@@ -36,12 +36,7 @@ AUTHALIC_RADIUS_M = 6371007.2
 :func:`pixel_area_ha` uses the ellipsoid itself)."""
 
 
-def _raster_crs(raster):
-    crs = raster.rio.crs
-    if crs is None:
-        raise ValueError("the raster has no CRS: open it with rioxarray.open_rasterio, or set one with "
-                         "raster.rio.write_crs('EPSG:4326')")
-    return crs
+_raster_crs = grid.crs_of
 
 
 def _check_shapes(shapes) -> None:
@@ -159,32 +154,7 @@ def pixel_area_ha(raster: xr.DataArray) -> xr.DataArray:
     xarray.DataArray
         (y, x) area in ha (constant along x for a geographic grid).
     """
-    crs = _raster_crs(raster)
-    rx, ry = raster.rio.resolution()
-    if crs.is_geographic:
-        lat = raster["y"].values
-        half = abs(ry) / 2
-        from pyproj import CRS
-        ellipsoid = CRS.from_user_input(crs.to_wkt()).ellipsoid
-        a, inv_f = ellipsoid.semi_major_metre, ellipsoid.inverse_flattening
-        e2 = 0.0 if not inv_f else (2 - 1 / inv_f) / inv_f     # first eccentricity squared
-
-        def q(phi_deg):
-            s = np.sin(np.radians(np.clip(phi_deg, -90, 90)))
-            if e2 == 0:
-                return 2 * s
-            e = np.sqrt(e2)
-            return s / (1 - e2 * s ** 2) + np.arctanh(e * s) / e
-
-        band = q(lat + half) - q(lat - half)
-        area = a ** 2 * (1 - e2) * np.radians(abs(rx)) * band / 2 / 1e4
-        out = xr.DataArray(area, dims="y", coords={"y": raster["y"]}).broadcast_like(raster["x"])
-        out = out.transpose("y", "x")
-    else:
-        _validate.check_area_crs(crs, float(raster["x"].values.mean()), float(raster["y"].values.mean()),
-                                 "the raster's coordinates")
-        factor = crs.linear_units_factor[1] if hasattr(crs, "linear_units_factor") else 1.0
-        out = xr.full_like(raster, abs(rx * ry) * factor ** 2 / 1e4, dtype="float64")
+    out = grid.pixel_area_m2(raster) / 1e4
     out.attrs = {"units": "ha", "long_name": "pixel area"}
     return out.rename("pixel_area")
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from eolab import _validate, clouds, indices
+from eolab import clouds, grid, indices
 
 REQUIRED_BANDS = ("green", "swir16", "qa_pixel")
 
@@ -32,12 +32,6 @@ def _check_bands(ds, needed=REQUIRED_BANDS) -> None:
     if missing:
         raise ValueError(f"bands missing: {', '.join(missing)}; the dataset has {', '.join(map(str, ds.data_vars)) or 'none'}. "
                          f"Load them, e.g. odc.stac.load(items, bands={list(needed)})")
-
-
-def _check_time(da) -> None:
-    if "time" in da.dims and da.sizes["time"] == 0:
-        raise ValueError("no scenes: the time range is empty; widen the search's datetime "
-                         "or relax its cloud-cover filter")
 
 
 def classify_water(ds: xr.Dataset, threshold: float = 0.0, exclude=clouds.NOT_CLEAR) -> xr.DataArray:
@@ -66,7 +60,7 @@ def classify_water(ds: xr.Dataset, threshold: float = 0.0, exclude=clouds.NOT_CL
         bands hold raw digital numbers, or there are no scenes.
     """
     _check_bands(ds)
-    _check_time(ds["green"])
+    grid.check_scenes(ds["green"])
     if not -1 <= threshold <= 1:
         raise ValueError(f"threshold is an MNDWI value and must lie in [-1, 1], got {threshold}")
     index = indices.mndwi(ds["green"], ds["swir16"])
@@ -81,29 +75,17 @@ def classify_water(ds: xr.Dataset, threshold: float = 0.0, exclude=clouds.NOT_CL
 
 
 def pixel_area_km2(data) -> float:
-    """Area of one pixel in km², from the ``x``/``y`` spacing and the data's CRS.
+    """Area of one pixel in km², from the pixel size and the data's CRS (:func:`eolab.grid.pixel_size_m2`).
 
     Raises
     ------
     ValueError
-        If the CRS is geographic (degrees) or its unit is not the metre:
-        reproject to a projected CRS first (e.g. UTM), because a degree is
-        not a fixed distance.
+        If the CRS is geographic (degrees): its pixels have no single area,
+        so reproject to a projected CRS first (e.g. UTM), or use
+        :func:`eolab.grid.pixel_area_m2` for each pixel's area.  Also for a
+        CRS that distorts area (e.g. Web Mercator).
     """
-    crs = clouds.crs_of(data)
-    unit = crs.axis_info[0].unit_name if crs.axis_info else "unknown"
-    if crs.is_geographic or unit not in ("metre", "meter"):
-        raise ValueError(f"the data's CRS {crs.to_string()} has units of {unit!r}; area needs a projected "
-                         "CRS in metres. Load or reproject to one, e.g. odc.stac.load(..., crs='EPSG:32635', "
-                         "resolution=30) for UTM zone 35")
-    for dim in ("x", "y"):
-        if dim not in data.coords or data.sizes[dim] < 2:
-            raise ValueError(f"cannot tell the pixel size: coordinate {dim!r} is missing or has fewer than 2 values")
-    dx = float(np.abs(np.diff(data["x"].values)).mean())
-    dy = float(np.abs(np.diff(data["y"].values)).mean())
-    _validate.check_area_crs(crs, float(data["x"].values.mean()), float(data["y"].values.mean()),
-                             "the data's coordinates")
-    return dx * dy / 1e6
+    return grid.pixel_size_m2(data) / 1e6
 
 
 def water_area_km2(water: xr.DataArray, aoi: xr.DataArray | None = None) -> xr.DataArray:
@@ -124,7 +106,7 @@ def water_area_km2(water: xr.DataArray, aoi: xr.DataArray | None = None) -> xr.D
         use scenes that are clear over the water body (check
         :func:`observed_fraction`).
     """
-    _check_time(water)
+    grid.check_scenes(water)
     area = pixel_area_km2(water)
     wet = water == 1
     if aoi is not None:
@@ -137,7 +119,7 @@ def water_area_km2(water: xr.DataArray, aoi: xr.DataArray | None = None) -> xr.D
 
 def observed_fraction(water: xr.DataArray, aoi: xr.DataArray | None = None) -> xr.DataArray:
     """Fraction (0-1) of the AOI's pixels observed (not NaN) in each scene."""
-    _check_time(water)
+    grid.check_scenes(water)
     seen = water.notnull()
     if aoi is not None:
         clouds._check_aoi(aoi, water)
@@ -167,7 +149,7 @@ def water_frequency(water: xr.DataArray, min_observations: int = 1) -> xr.DataAr
     """
     if "time" not in water.dims:
         raise ValueError(f"water frequency needs a 'time' dimension, got {water.dims}")
-    _check_time(water)
+    grid.check_scenes(water)
     if min_observations < 1:
         raise ValueError(f"min_observations must be at least 1, got {min_observations}")
     n_clear = water.notnull().sum("time")
@@ -180,7 +162,7 @@ def water_frequency(water: xr.DataArray, min_observations: int = 1) -> xr.DataAr
 
 def clear_count(water: xr.DataArray) -> xr.DataArray:
     """Number of clear observations of each pixel."""
-    _check_time(water)
+    grid.check_scenes(water)
     out = water.notnull().sum("time")
     out.attrs = {"units": "1", "long_name": "number of clear observations"}
     return out.rename("clear_count")
