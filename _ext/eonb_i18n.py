@@ -391,6 +391,7 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("eonb_quiz")
     _wrap_quiz()
     app.add_transform(_ExerciseTitles)
+    app.add_transform(_TranslatedExerciseRegistry)
     app.add_css_file("eonb-i18n.css")
     app.connect("config-inited", _configure, priority=300)
     app.connect("builder-inited", _no_execution_for_gettext, priority=100)
@@ -449,6 +450,24 @@ class _ExerciseTitles(SphinxTransform):
                 node.line = node.parent.line or (node.parent.parent.line if node.parent.parent else None) or 1
                 node.rawsource = node.astext()
 
+
+
+class _TranslatedExerciseRegistry(SphinxTransform):
+    """sphinx-exercise keeps a copy of each exercise made *before* translation and builds
+    its solution's title ("Solution de Exercice 1 (...)") from it: refresh the copy once
+    Sphinx's Locale transform (20) has translated the exercise's title."""
+
+    default_priority = 25
+
+    def apply(self, **kwargs) -> None:
+        registry = getattr(self.env, "sphinx_exercise_registry", None)
+        if not registry or self.config.language in (None, "", SOURCE_LANGUAGE):
+            return
+        from sphinx_exercise.nodes import is_exercise_node
+
+        for node in self.document.findall(is_exercise_node):
+            if node.get("label") in registry:
+                registry[node["label"]]["node"] = node.deepcopy()
 
 # --------------------------------------------------------------------------- generated pages
 
