@@ -209,6 +209,7 @@ def _pages(site: Path) -> list[Path]:
     return [p for p in html_pages(site) if "http-equiv" not in p.read_text(encoding="utf-8")[:2000].lower()]
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("lang", list(eonb_i18n.LANGUAGES))
 def test_every_page_links_the_same_page_in_the_other_language(lang):
     """The switcher: a link per other language, to a page that exists, marked for screen readers."""
@@ -238,6 +239,7 @@ def test_every_page_links_the_same_page_in_the_other_language(lang):
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.build
 def test_french_pages_are_in_french():
     """Headings, navigation and interface of the French site read French; the code does not change."""
     from bs4 import BeautifulSoup
@@ -261,6 +263,7 @@ def test_french_pages_are_in_french():
     assert any(a.startswith("Carte de la température de surface de la mer") for a in alts), alts
 
 
+@pytest.mark.build
 def test_french_launch_buttons_open_french_notebooks():
     from bs4 import BeautifulSoup
 
