@@ -41,8 +41,14 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
 from eonb_book import lite as lite_contents
-from eonb_book.settings import (COURSE_PDF, COURSE_PDF_INSTRUCTOR, LITE_APPS, LITE_DIR,
-                                NOTEBOOKS_DIR, PDF_DIR)
+from eonb_book.settings import (
+    COURSE_PDF,
+    COURSE_PDF_INSTRUCTOR,
+    LITE_APPS,
+    LITE_DIR,
+    NOTEBOOKS_DIR,
+    PDF_DIR,
+)
 from eonb_book.settings import KERNEL_PLUGIN as _KERNEL_PLUGIN
 from eonb_book.settings import PYODIDE_URL as PYODIDE_CDN
 
@@ -73,6 +79,7 @@ def _practice(app: Sphinx, docname: str):
 
 
 # --------------------------------------------------------------------------- config
+
 
 def _configure(app: Sphinx, config) -> None:
     # jupyterlite-sphinx stages {jupyterlite} notebooks in <srcdir>/_contents by
@@ -105,12 +112,15 @@ class _WithoutLiteBuild:
 def _setup_jupyterlite_sphinx(app: Sphinx) -> None:
     """Load jupyterlite-sphinx (its directives, parser and options) without its own build."""
     if "jupyterlite_sphinx" in app.extensions:
-        raise ExtensionError("eonb_delivery loads jupyterlite_sphinx itself (without its build on "
-                             "every build): list eonb_delivery, not jupyterlite_sphinx, in _config.yml")
+        raise ExtensionError(
+            "eonb_delivery loads jupyterlite_sphinx itself (without its build on "
+            "every build): list eonb_delivery, not jupyterlite_sphinx, in _config.yml"
+        )
     app.registry.load_extension(_WithoutLiteBuild(app), "jupyterlite_sphinx")
 
 
 # --------------------------------------------------------------------------- pages
+
 
 def _repo(app: Sphinx) -> tuple[str, str, str, str]:
     opts = app.config.html_theme_options
@@ -124,16 +134,22 @@ def launch_urls(app: Sphinx, docname: str) -> dict[str, str]:
     """Binder / JupyterHub / Colab URLs of a notebook page (only those configured)."""
     launch = app.config.html_theme_options.get("launch_buttons", {})
     url, org, repo, branch = _repo(app)
-    ui = {"classic": "tree", "jupyterlab": "lab/tree"}[launch.get("notebook_interface", "jupyterlab")]
+    ui = {"classic": "tree", "jupyterlab": "lab/tree"}[
+        launch.get("notebook_interface", "jupyterlab")
+    ]
     # A translated build opens notebooks/<lang>/ (config set by _ext/eonb_i18n.py).
     folder = getattr(app.config, "eonb_notebooks_dir", NOTEBOOKS_DIR)
     nb = f"{folder}/{lite_contents.practice_name(docname)}.ipynb"
     urls = {}
     if launch.get("binderhub_url"):
-        urls["Binder"] = f"{launch['binderhub_url'].rstrip('/')}/v2/gh/{org}/{repo}/{branch}?urlpath={ui}/{nb}"
+        urls["Binder"] = (
+            f"{launch['binderhub_url'].rstrip('/')}/v2/gh/{org}/{repo}/{branch}?urlpath={ui}/{nb}"
+        )
     if launch.get("jupyterhub_url"):
         query = urlencode({"repo": url, "urlpath": f"{ui}/{repo}/{nb}", "branch": branch}, safe="/")
-        urls["JupyterHub"] = f"{launch['jupyterhub_url'].rstrip('/')}/hub/user-redirect/git-pull?{query}"
+        urls["JupyterHub"] = (
+            f"{launch['jupyterhub_url'].rstrip('/')}/hub/user-redirect/git-pull?{query}"
+        )
     if launch.get("colab_url"):
         urls["Colab"] = f"{launch['colab_url'].rstrip('/')}/github/{org}/{repo}/blob/{branch}/{nb}"
     return urls
@@ -161,7 +177,8 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
     footer = context.get("theme_extra_footer")
     if isinstance(footer, str):
         context["theme_extra_footer"] = re.sub(
-            r'href="/([^"#]+?)\.html', lambda m: f'href="{pathto(m.group(1))}', footer)
+            r'href="/([^"#]+?)\.html', lambda m: f'href="{pathto(m.group(1))}', footer
+        )
     if doctree is None:
         return
     buttons = context.get("header_buttons", [])
@@ -173,45 +190,89 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
                 if button.get("text") in urls:
                     button["url"] = urls[button["text"]]
             if practice:
-                group["buttons"].append({
-                    "type": "link", "text": "JupyterLite", "tooltip": "Practise in your browser (JupyterLite)",
-                    "icon": "_static/images/logo_jupyterlite.svg", "url": _lite_url(pathto, practice),
-                    "label": "launch-jupyterlite-button"})
+                group["buttons"].append(
+                    {
+                        "type": "link",
+                        "text": "JupyterLite",
+                        "tooltip": "Practise in your browser (JupyterLite)",
+                        "icon": "_static/images/logo_jupyterlite.svg",
+                        "url": _lite_url(pathto, practice),
+                        "label": "launch-jupyterlite-button",
+                    }
+                )
         if group.get("label") == "download-buttons":
             kept = [b for b in group["buttons"] if b.get("label") != "download-pdf-button"]
-            kept.append({"type": "link", "url": pathto(pdf_path(pagename), 1), "text": ".pdf",
-                         "icon": "fas fa-file-pdf", "tooltip": "PDF handout of this page",
-                         "label": "download-pdf-button"})
-            kept.append({"type": "link", "url": pathto(f"{PDF_DIR}/instructor/{pagename}.pdf", 1),
-                         "text": ".pdf (instructor)", "icon": "fas fa-file-pdf",
-                         "tooltip": "PDF handout of this page, instructor edition with solutions",
-                         "label": "download-pdf-instructor-button"})
-            kept.append({"type": "link", "url": pathto(f"{PDF_DIR}/{COURSE_PDF}", 1),
-                         "text": "Course PDF", "icon": "fas fa-book",
-                         "tooltip": "The whole course as one PDF", "label": "download-course-pdf-button"})
-            kept.append({"type": "link", "url": pathto(f"{PDF_DIR}/{COURSE_PDF_INSTRUCTOR}", 1),
-                         "text": "Course PDF (instructor)", "icon": "fas fa-book",
-                         "tooltip": "The whole course as one PDF, instructor edition with solutions",
-                         "label": "download-course-pdf-instructor-button"})
+            kept.append(
+                {
+                    "type": "link",
+                    "url": pathto(pdf_path(pagename), 1),
+                    "text": ".pdf",
+                    "icon": "fas fa-file-pdf",
+                    "tooltip": "PDF handout of this page",
+                    "label": "download-pdf-button",
+                }
+            )
+            kept.append(
+                {
+                    "type": "link",
+                    "url": pathto(f"{PDF_DIR}/instructor/{pagename}.pdf", 1),
+                    "text": ".pdf (instructor)",
+                    "icon": "fas fa-file-pdf",
+                    "tooltip": "PDF handout of this page, instructor edition with solutions",
+                    "label": "download-pdf-instructor-button",
+                }
+            )
+            kept.append(
+                {
+                    "type": "link",
+                    "url": pathto(f"{PDF_DIR}/{COURSE_PDF}", 1),
+                    "text": "Course PDF",
+                    "icon": "fas fa-book",
+                    "tooltip": "The whole course as one PDF",
+                    "label": "download-course-pdf-button",
+                }
+            )
+            kept.append(
+                {
+                    "type": "link",
+                    "url": pathto(f"{PDF_DIR}/{COURSE_PDF_INSTRUCTOR}", 1),
+                    "text": "Course PDF (instructor)",
+                    "icon": "fas fa-book",
+                    "tooltip": "The whole course as one PDF, instructor edition with solutions",
+                    "label": "download-course-pdf-instructor-button",
+                }
+            )
             group["buttons"] = kept
     if practice and "body" in context:
-        host = app.config.eonb_pyodide_url.split("/")[2] if "://" in app.config.eonb_pyodide_url else "this site"
-        context["body"] += _PRACTICE_BOX.format(url=_lite_url(pathto, practice), path=practice.path,
-                                                pyodide_host=host)
+        host = (
+            app.config.eonb_pyodide_url.split("/")[2]
+            if "://" in app.config.eonb_pyodide_url
+            else "this site"
+        )
+        context["body"] += _PRACTICE_BOX.format(
+            url=_lite_url(pathto, practice), path=practice.path, pyodide_host=host
+        )
 
 
 # --------------------------------------------------------------------------- JupyterLite
 
+
 def lite_settings(pyodide_url: str) -> dict:
     """The jupyter-lite.json that points the Pyodide kernel at ``pyodide_url``."""
-    return {"jupyter-lite-schema-version": 0,
-            "jupyter-config-data": {"litePluginSettings": {_KERNEL_PLUGIN: {"pyodideUrl": pyodide_url}}}}
+    return {
+        "jupyter-lite-schema-version": 0,
+        "jupyter-config-data": {
+            "litePluginSettings": {_KERNEL_PLUGIN: {"pyodideUrl": pyodide_url}}
+        },
+    }
 
 
 def _lite_version() -> str:
     from importlib.metadata import version
 
-    return ",".join(version(p) for p in ("jupyterlite-core", "jupyterlite-pyodide-kernel", "jupyterlite-sphinx"))
+    return ",".join(
+        version(p) for p in ("jupyterlite-core", "jupyterlite-pyodide-kernel", "jupyterlite-sphinx")
+    )
 
 
 def _build_lite(app: Sphinx, exception) -> None:
@@ -235,9 +296,16 @@ def _build_lite(app: Sphinx, exception) -> None:
     config_dir.mkdir(parents=True, exist_ok=True)
     settings = json.dumps(lite_settings(app.config.eonb_pyodide_url), indent=1) + "\n"
     (config_dir / "jupyter-lite.json").write_text(settings)
-    digest = "\n".join([lite_contents.tree_digest(contents),
-                        lite_contents.tree_digest(staging) if staging.exists() else "-",
-                        settings, _lite_version(), " ".join(LITE_APPS), _OFFLINE_NOTICE])
+    digest = "\n".join(
+        [
+            lite_contents.tree_digest(contents),
+            lite_contents.tree_digest(staging) if staging.exists() else "-",
+            settings,
+            _lite_version(),
+            " ".join(LITE_APPS),
+            _OFFLINE_NOTICE,
+        ]
+    )
     out = Path(app.outdir) / LITE_DIR
     stamp = out / ".eonb-lite-digest"
     if stamp.exists() and stamp.read_text() == digest and (out / "index.html").exists():
@@ -245,16 +313,35 @@ def _build_lite(app: Sphinx, exception) -> None:
         return
     LOGGER.info("[eonb] building JupyterLite (%d practice notebooks)", len(practices))
     shutil.rmtree(out, ignore_errors=True)
-    command = [sys.executable, "-m", "jupyter", "lite", "build", "--contents", str(contents),
-               "--output-dir", str(out), "--lite-dir", str(config_dir), "--no-sourcemaps"]
+    command = [
+        sys.executable,
+        "-m",
+        "jupyter",
+        "lite",
+        "build",
+        "--contents",
+        str(contents),
+        "--output-dir",
+        str(out),
+        "--lite-dir",
+        str(config_dir),
+        "--no-sourcemaps",
+    ]
     if staging.exists() and any(staging.iterdir()):
         command += ["--contents", str(staging)]
     for lite_app in LITE_APPS:
         command += ["--apps", lite_app]
-    done = subprocess.run(command, cwd=config_dir, capture_output=True, text=True,
-                          env=dict(os.environ, PYTHONWARNINGS="ignore"))
+    done = subprocess.run(
+        command,
+        cwd=config_dir,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONWARNINGS="ignore"),
+    )
     if done.returncode:
-        raise ExtensionError(f"jupyter lite build failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+        raise ExtensionError(
+            f"jupyter lite build failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+        )
     set_pyodide_url(out / "jupyter-lite.json", app.config.eonb_pyodide_url)
     add_offline_notice(out)
     stamp.write_text(digest)
@@ -323,11 +410,14 @@ def set_pyodide_url(lite_json: Path, pyodide_url: str) -> None:
 
 def setup(app: Sphinx) -> dict:
     _setup_jupyterlite_sphinx(app)
-    app.setup_extension("eonb_platforms")   # the page "Where each lesson runs"
+    app.setup_extension("eonb_platforms")  # the page "Where each lesson runs"
     # jupyterlite-sphinx adds a Google Fonts stylesheet (for its "Try it" button):
     # the site makes no third-party requests, so drop it.
-    app.registry.css_files[:] = [(name, attrs) for name, attrs in app.registry.css_files
-                                 if "fonts.googleapis.com" not in name]
+    app.registry.css_files[:] = [
+        (name, attrs)
+        for name, attrs in app.registry.css_files
+        if "fonts.googleapis.com" not in name
+    ]
     app.add_config_value("eonb_pyodide_url", PYODIDE_CDN, "html")
     app.add_config_value("eonb_lite", True, "html")
     app.connect("config-inited", _configure, priority=400)

@@ -39,23 +39,23 @@ from pathlib import Path
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.util import logging
 from sphinx.transforms import SphinxTransform
+from sphinx.util import logging
 
 from eonb_book.i18n import (  # noqa: F401 - re-exported for the build and the tests
+    _DISPLAY_NAME,
+    _SKIP_COMMENT,
+    _USES_LABELS,
+    LANGUAGE_ENV,
+    LANGUAGES,
     LOCALE_DIR,
     SOURCE_LANGUAGE,
-    LANGUAGES,
-    LANGUAGE_ENV,
     UI_DOMAIN,
-    _USES_LABELS,
-    _DISPLAY_NAME,
-    current_language,
-    site_prefix,
-    other_language_url,
-    language_dependent,
-    _SKIP_COMMENT,
     code_comments,
+    current_language,
+    language_dependent,
+    other_language_url,
+    site_prefix,
     translate_comments,
 )
 from eonb_book.settings import ROOT
@@ -156,8 +156,9 @@ def _catalog(app: Sphinx, domain: str):
         found = None
         for folder in app.config.locale_dirs:
             try:
-                found = gettext.translation(domain, str(Path(app.srcdir) / folder),
-                                            [app.config.language])
+                found = gettext.translation(
+                    domain, str(Path(app.srcdir) / folder), [app.config.language]
+                )
                 break
             except OSError:
                 continue
@@ -184,8 +185,11 @@ def read_catalog(po: Path) -> dict[str, str]:
 
     with po.open("rb") as handle:
         catalog = read_po(handle)
-    return {m.id: m.string for m in catalog if m.id and isinstance(m.id, str)
-            and m.string and not m.fuzzy}
+    return {
+        m.id: m.string
+        for m in catalog
+        if m.id and isinstance(m.id, str) and m.string and not m.fuzzy
+    }
 
 
 def ui(app: Sphinx, text: str) -> str:
@@ -196,6 +200,7 @@ def ui(app: Sphinx, text: str) -> str:
 
 
 # --------------------------------------------------------------------------- configuration
+
 
 def _configure(app: Sphinx, config) -> None:
     code = config.language or SOURCE_LANGUAGE
@@ -229,7 +234,9 @@ def _source_read(app: Sphinx, docname: str, source: list[str]) -> None:
         return
     head, sep, body = source[0].partition("\n---\n")
     if sep and head.startswith("---") and "kernelspec" in head:
-        head = _DISPLAY_NAME.sub(lambda m: f"{m.group(1)}{m.group(2).strip()} ({language})", head, 1)
+        head = _DISPLAY_NAME.sub(
+            lambda m: f"{m.group(1)}{m.group(2).strip()} ({language})", head, 1
+        )
         source[0] = head + sep + body
 
 
@@ -259,7 +266,9 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
     context["pathto"] = pathto_lite_shared
 
 
-def _page_context_late(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+def _page_context_late(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree
+) -> None:
     """Translated build: the strings other extensions put in the page header."""
     if (app.config.language or SOURCE_LANGUAGE) == SOURCE_LANGUAGE:
         return
@@ -276,27 +285,57 @@ def _page_context_late(app: Sphinx, pagename: str, templatename: str, context: d
 
 
 QUIZ_JS_STRINGS = (
-    "Choose an option first.", "Right (", "Not quite (", " Try another option, or open the answer below.",
-    "Type a number", " (in ", "Right. ", "Not quite. ", "Not quite: ",
-    " is not within the tolerance of the answer. ", "Hint: ", "Try again, or open the answer below.")
+    "Choose an option first.",
+    "Right (",
+    "Not quite (",
+    " Try another option, or open the answer below.",
+    "Type a number",
+    " (in ",
+    "Right. ",
+    "Not quite. ",
+    "Not quite: ",
+    " is not within the tolerance of the answer. ",
+    "Hint: ",
+    "Try again, or open the answer below.",
+)
 
 
 # Interface strings that are in no page: (English, where it is written).
 UI_STRINGS = [
     ("Language", "_ext/templates/eonb-language.html"),
     # _ext/eonb_delivery.py: the download and launch buttons, the practice box
-    *[(text, "_ext/eonb_delivery.py") for text in (
-        "Course PDF", "Course PDF (instructor)", ".pdf (instructor)",
-        "PDF handout of this page", "PDF handout of this page, instructor edition with solutions",
-        "The whole course as one PDF", "The whole course as one PDF, instructor edition with solutions",
-        "Practise in your browser (JupyterLite)", "Practice in your browser",
-        "The practice cells of this lesson run in your browser with JupyterLite (Python on "
-        "Pyodide), with nothing to install:",
-        "The first run downloads Pyodide (about 30 MB) from")],
+    *[
+        (text, "_ext/eonb_delivery.py")
+        for text in (
+            "Course PDF",
+            "Course PDF (instructor)",
+            ".pdf (instructor)",
+            "PDF handout of this page",
+            "PDF handout of this page, instructor edition with solutions",
+            "The whole course as one PDF",
+            "The whole course as one PDF, instructor edition with solutions",
+            "Practise in your browser (JupyterLite)",
+            "Practice in your browser",
+            "The practice cells of this lesson run in your browser with JupyterLite (Python on "
+            "Pyodide), with nothing to install:",
+            "The first run downloads Pyodide (about 30 MB) from",
+        )
+    ],
     # _ext/eonb_quiz.py: the quiz as written into the page
-    *[(text, "_ext/eonb_quiz.py") for text in (
-        "Self-check quiz", "Question", "Answer and why", "Your answer", "in", "Answer", "Check",
-        "right", "wrong")],
+    *[
+        (text, "_ext/eonb_quiz.py")
+        for text in (
+            "Self-check quiz",
+            "Question",
+            "Answer and why",
+            "Your answer",
+            "in",
+            "Answer",
+            "Check",
+            "right",
+            "wrong",
+        )
+    ],
     # book/_static/quiz.js: the feedback after "Check"
     *[(text, "book/_static/quiz.js") for text in QUIZ_JS_STRINGS],
 ]
@@ -314,28 +353,47 @@ def translate_body(body: str, words: dict[str, str]) -> str:
 
     if "eonb-quiz" in body:
         body = body.replace('aria-label="Self-check quiz"', f'aria-label="{w("Self-check quiz")}"')
-        body = re.sub(r'(<span class="eonb-q-number">)Question (\d+)\. ',
-                      lambda m: f"{m.group(1)}{w('Question')} {m.group(2)}. ", body)
-        body = body.replace("<summary>Answer and why</summary>", f"<summary>{w('Answer and why')}</summary>")
-        body = re.sub(r"<label([^>]*)>Your answer(?: \(in ([^)<]*)\))?",
-                      lambda m: f"<label{m.group(1)}>{w('Your answer')}"
-                                + (f" ({w('in')} {m.group(2)})" if m.group(2) else ""), body)
+        body = re.sub(
+            r'(<span class="eonb-q-number">)Question (\d+)\. ',
+            lambda m: f"{m.group(1)}{w('Question')} {m.group(2)}. ",
+            body,
+        )
+        body = body.replace(
+            "<summary>Answer and why</summary>", f"<summary>{w('Answer and why')}</summary>"
+        )
+        body = re.sub(
+            r"<label([^>]*)>Your answer(?: \(in ([^)<]*)\))?",
+            lambda m: (
+                f"<label{m.group(1)}>{w('Your answer')}"
+                + (f" ({w('in')} {m.group(2)})" if m.group(2) else "")
+            ),
+            body,
+        )
         body = re.sub(r"<strong>Answer: ", lambda m: f"<strong>{w('Answer')} : ", body)
-        body = re.sub(r"<strong>([A-Z]): (right|wrong)\.</strong>",
-                      lambda m: f"<strong>{m.group(1)} : {w(m.group(2))}.</strong>", body)
-        body = re.sub(r'(<button[^>]*class="eonb-q-check"[^>]*>)Check</button>',
-                      lambda m: f"{m.group(1)}{w('Check')}</button>", body)
+        body = re.sub(
+            r"<strong>([A-Z]): (right|wrong)\.</strong>",
+            lambda m: f"<strong>{m.group(1)} : {w(m.group(2))}.</strong>",
+            body,
+        )
+        body = re.sub(
+            r'(<button[^>]*class="eonb-q-check"[^>]*>)Check</button>',
+            lambda m: f"{m.group(1)}{w('Check')}</button>",
+            body,
+        )
         table = {k: words[k] for k in QUIZ_JS_STRINGS if k in words}
-        body += f"\n<script>window.eonbQuizText = {json.dumps(table, ensure_ascii=False)};</script>\n"
+        body += (
+            f"\n<script>window.eonbQuizText = {json.dumps(table, ensure_ascii=False)};</script>\n"
+        )
     if "eonb-practice" in body:
-        for text in ("Practice in your browser",
-                     "The practice cells of this lesson run in your browser with JupyterLite (Python on "
-                     "Pyodide), with nothing to install:", "The first run downloads Pyodide (about 30 MB) from"):
+        for text in (
+            "Practice in your browser",
+            "The practice cells of this lesson run in your browser with JupyterLite (Python on "
+            "Pyodide), with nothing to install:",
+            "The first run downloads Pyodide (about 30 MB) from",
+        ):
             pattern = r"\s+".join(re.escape(word) for word in text.split())
             body = re.sub(pattern, lambda m, text=text: w(text), body)
     return body
-
-
 
 
 def _translate_html(app: Sphinx, text: str) -> str:
@@ -361,8 +419,9 @@ def _translate_navigation(app: Sphinx, exception) -> None:
                 titles.add(e["title"])
             walk(e.get("sections"))
             walk(e.get("chapters"))
+
     toc_file = Path(app.srcdir) / "_toc.yml"
-    if not toc_file.exists():   # a one-page build has no navigation
+    if not toc_file.exists():  # a one-page build has no navigation
         return
     toc = yaml.safe_load(toc_file.read_text(encoding="utf-8"))
     for part in toc.get("parts", []):
@@ -386,7 +445,7 @@ def _translate_navigation(app: Sphinx, exception) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.add_config_value("eonb_notebooks_dir", "notebooks", "html")
-    app.setup_extension("eonb_delivery")   # which sets up eonb_platforms
+    app.setup_extension("eonb_delivery")  # which sets up eonb_platforms
     app.add_directive("eonb-platforms", _platforms_directive(), override=True)
     app.setup_extension("eonb_quiz")
     _wrap_quiz()
@@ -437,19 +496,24 @@ class _ExerciseTitles(SphinxTransform):
     """sphinx-exercise's titles (``{exercise} <title>``) carry no source, so Sphinx would
     neither extract nor translate them: give them their exercise's place in the page."""
 
-    default_priority = 15   # before Sphinx's Locale transform (20)
+    default_priority = 15  # before Sphinx's Locale transform (20)
 
     def apply(self, **kwargs) -> None:
         try:
             from sphinx_exercise.nodes import exercise_subtitle, solution_subtitle
         except ImportError:
             return
-        for node in self.document.findall(lambda n: isinstance(n, (exercise_subtitle, solution_subtitle))):
+        for node in self.document.findall(
+            lambda n: isinstance(n, (exercise_subtitle, solution_subtitle))
+        ):
             if not node.source and node.astext().strip():
                 node.source = self.document["source"]
-                node.line = node.parent.line or (node.parent.parent.line if node.parent.parent else None) or 1
+                node.line = (
+                    node.parent.line
+                    or (node.parent.parent.line if node.parent.parent else None)
+                    or 1
+                )
                 node.rawsource = node.astext()
-
 
 
 class _TranslatedExerciseRegistry(SphinxTransform):
@@ -469,7 +533,9 @@ class _TranslatedExerciseRegistry(SphinxTransform):
             if node.get("label") in registry:
                 registry[node["label"]]["node"] = node.deepcopy()
 
+
 # --------------------------------------------------------------------------- generated pages
+
 
 def platform_strings() -> list[tuple[str, str]]:
     """The English words the page *Where each lesson runs* is generated from (eonb_platforms)."""
@@ -480,12 +546,27 @@ def platform_strings() -> list[tuple[str, str]]:
     for title, _, meaning in platforms.COLUMNS.values():
         found += [(title, where), (meaning, where)]
     found += [(short, where) for short in platforms.SHORT.values()]
-    found += [(text, where) for text in (
-        "lesson", "check", "status", "date", "Python", "versions", "notes", "not verified",
-        "no practice cells", "failed", "verified", "(other pins)", "of",
-        "What a tick means, column by column (the dates are in the table after):",
-        "Every check, as the tests recorded it:",
-        "No launch check has been recorded yet: run `make launch-check`.")]
+    found += [
+        (text, where)
+        for text in (
+            "lesson",
+            "check",
+            "status",
+            "date",
+            "Python",
+            "versions",
+            "notes",
+            "not verified",
+            "no practice cells",
+            "failed",
+            "verified",
+            "(other pins)",
+            "of",
+            "What a tick means, column by column (the dates are in the table after):",
+            "Every check, as the tests recorded it:",
+            "No launch check has been recorded yet: run `make launch-check`.",
+        )
+    ]
     return found
 
 
@@ -525,14 +606,17 @@ def _platforms_directive():
 
 # --------------------------------------------------------------------------- command line
 
+
 def translated_config(code: str, root: Path = ROOT) -> dict:
     """``_config.yml`` for the build of language ``code`` (an overlay; paths made absolute)."""
     import yaml
 
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
     sphinx = config.setdefault("sphinx", {})
-    sphinx["local_extensions"] = {name: str((root / path).resolve())
-                                  for name, path in sphinx.get("local_extensions", {}).items()}
+    sphinx["local_extensions"] = {
+        name: str((root / path).resolve())
+        for name, path in sphinx.get("local_extensions", {}).items()
+    }
     sphinx.setdefault("config", {})["language"] = code
     # One JupyterLite app (in the English site) serves every language.
     sphinx["config"]["eonb_lite"] = False
@@ -561,6 +645,7 @@ def ui_messages(root: Path = ROOT) -> list[tuple[str, str]]:
                 found.append((e["title"], "_toc.yml"))
             walk(e.get("sections"))
             walk(e.get("chapters"))
+
     for part in toc.get("parts", []):
         walk(part.get("chapters"))
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
@@ -625,8 +710,9 @@ def main(argv: list[str] | None = None) -> int:
     pot.add_argument("folder", type=Path)
     args = parser.parse_args(argv)
     if args.command == "config":
-        sys.stdout.write(yaml.safe_dump(translated_config(args.language), allow_unicode=True,
-                                        sort_keys=False))
+        sys.stdout.write(
+            yaml.safe_dump(translated_config(args.language), allow_unicode=True, sort_keys=False)
+        )
         return 0
     # The templates' own strings (sphinx.pot) are translated by Sphinx and the theme.
     (args.folder / "sphinx.pot").unlink(missing_ok=True)

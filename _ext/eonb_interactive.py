@@ -28,12 +28,17 @@ from sphinx.errors import ExtensionError
 VENDOR = "vendor/bokeh"
 BUNDLES = ("bokeh.min.js", "bokeh-widgets.min.js", "bokeh-tables.min.js")
 _BOKEH_MARKER = re.compile(r"Bokeh\.(embed|safely)|data-root-id=")
-_CDN_URL = re.compile(r"(https?:)?//(cdn\.bokeh\.org|cdn\.holoviz\.org|cdn\.jsdelivr\.net|unpkg\.com|"
-                      r"cdnjs\.cloudflare\.com)[^\"'\s>]*", re.IGNORECASE)
+_CDN_URL = re.compile(
+    r"(https?:)?//(cdn\.bokeh\.org|cdn\.holoviz\.org|cdn\.jsdelivr\.net|unpkg\.com|"
+    r"cdnjs\.cloudflare\.com)[^\"'\s>]*",
+    re.IGNORECASE,
+)
 # Only what a page *loads* counts: <script> tags (their src and inline code, where
 # Bokeh's notebook output lists the BokehJS URLs it fetches), <link> and <iframe>
 # tags.  A link for the reader to follow (<a href=...>) is not a request.
-_LOADING = re.compile(r"<script\b[^>]*>.*?</script>|<(link|iframe)\b[^>]*>", re.IGNORECASE | re.DOTALL)
+_LOADING = re.compile(
+    r"<script\b[^>]*>.*?</script>|<(link|iframe)\b[^>]*>", re.IGNORECASE | re.DOTALL
+)
 
 
 class _Loads:
@@ -75,9 +80,11 @@ def _add_bokehjs(app: Sphinx, pagename: str, templatename: str, context: dict, d
     body = context.get("body") or ""
     found = _CDN.search(body)
     if found:
-        raise ExtensionError(f"page {pagename!r} loads {found.group(0)!r} from a CDN; EO Notebooks makes "
-                             "no third-party requests. Embed Bokeh figures with bokeh.embed.components "
-                             "(BokehJS is then served from _static/vendor/bokeh).")
+        raise ExtensionError(
+            f"page {pagename!r} loads {found.group(0)!r} from a CDN; EO Notebooks makes "
+            "no third-party requests. Embed Bokeh figures with bokeh.embed.components "
+            "(BokehJS is then served from _static/vendor/bokeh)."
+        )
     if _BOKEH_MARKER.search(body):
         for i, name in enumerate(BUNDLES):
             app.add_js_file(f"{VENDOR}/{name}", priority=200 + i)

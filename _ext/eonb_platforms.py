@@ -26,16 +26,39 @@ LIVE = ROOT / "book" / "_data" / "live-checks.json"  # written by `make check-li
 COLUMNS = {
     "site": ("Site", ["site"], "executed at build time; the page shows the outputs"),
     "laptop": ("Laptop venv", ["laptop"], "ran in the build's virtual environment (Linux)"),
-    "binder": ("Binder", ["binder"], "repo2docker's own detection picks the Python and every pin has "
-               "a wheel; not run in a Binder container (no Docker here)"),
-    "hub": ("JupyterHub", ["hub"], "ran from its launch notebook in a fresh environment laid out as "
-            "nbgitpuller lays it out; the setup cell installed everything"),
-    "colab": ("Colab", ["colab"], "the setup cell's install line resolves for Colab's Python from "
-              "binary wheels; not run on Colab itself"),
-    "lite": ("JupyterLite", ["lite-practice/{lesson}", "lite-offline"], "practice cells ran with eolab "
-             "blocked (on CPython, not Pyodide), and offline the practice says it needs Pyodide"),
+    "binder": (
+        "Binder",
+        ["binder"],
+        "repo2docker's own detection picks the Python and every pin has "
+        "a wheel; not run in a Binder container (no Docker here)",
+    ),
+    "hub": (
+        "JupyterHub",
+        ["hub"],
+        "ran from its launch notebook in a fresh environment laid out as "
+        "nbgitpuller lays it out; the setup cell installed everything",
+    ),
+    "colab": (
+        "Colab",
+        ["colab"],
+        "the setup cell's install line resolves for Colab's Python from "
+        "binary wheels; not run on Colab itself",
+    ),
+    "lite": (
+        "JupyterLite",
+        ["lite-practice/{lesson}", "lite-offline"],
+        "practice cells ran with eolab "
+        "blocked (on CPython, not Pyodide), and offline the practice says it needs Pyodide",
+    ),
 }
-SHORT = {"site": "ran", "laptop": "ran", "binder": "env.", "hub": "ran", "colab": "install", "lite": "practice"}
+SHORT = {
+    "site": "ran",
+    "laptop": "ran",
+    "binder": "env.",
+    "hub": "ran",
+    "colab": "install",
+    "lite": "practice",
+}
 
 
 def _digest() -> str:
@@ -68,8 +91,10 @@ def real_archive(live: dict, lesson: str) -> str:
     return f"last verified {min(dates)}" if all(dates) else "never verified"
 
 
-REAL_MEANING = ("`make check-live` read the lesson's real archive (it needs the internet, so the "
-                "build never runs it): the date of the last check that answered, or never verified")
+REAL_MEANING = (
+    "`make check-live` read the lesson's real archive (it needs the internet, so the "
+    "build never runs it): the date of the last check that answered, or never verified"
+)
 
 
 def detail_rows(results: dict) -> list[str]:
@@ -79,20 +104,30 @@ def detail_rows(results: dict) -> list[str]:
             continue
         versions = ", ".join(f"{p} {result[p]}" for p in ("numpy", "xarray", "dask") if p in result)
         extra = []
-        for field in ("repo2docker", "install_seconds", "seconds_to_message", "environment", "platform"):
+        for field in (
+            "repo2docker",
+            "install_seconds",
+            "seconds_to_message",
+            "environment",
+            "platform",
+        ):
             if field in result:
                 extra.append(f"{field.replace('_', ' ')}: {result[field]}")
         if "error" in result:
             extra.append(f"error: {result['error']}")
-        rows.append(f"| {key} | {result['status']} | {result['date']} | {result.get('python', '–')} | "
-                    f"{versions or '–'} | {'; '.join(extra) or '–'} |")
+        rows.append(
+            f"| {key} | {result['status']} | {result['date']} | {result.get('python', '–')} | "
+            f"{versions or '–'} | {'; '.join(extra) or '–'} |"
+        )
     practice = {k: v for k, v in results.items() if k.startswith("lite-practice/")}
     if practice:
         ok = sum(v["status"] == "verified" for v in practice.values())
         first = next(iter(practice.values()))
-        rows.append(f"| lite-practice | {ok} of {len(practice)} verified | "
-                    f"{min(v['date'] for v in practice.values())} | {first.get('python', '–')} | – | "
-                    f"{first.get('environment', '–')} |")
+        rows.append(
+            f"| lite-practice | {ok} of {len(practice)} verified | "
+            f"{min(v['date'] for v in practice.values())} | {first.get('python', '–')} | – | "
+            f"{first.get('environment', '–')} |"
+        )
     return rows
 
 
@@ -104,19 +139,30 @@ class PlatformsDirective(SphinxDirective):
         results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
         self.env.note_dependency(str(LIVE))
         live = json.loads(LIVE.read_text()) if LIVE.exists() else {}
-        lessons = {toc.page_name(doc): lite.read_practice(src, doc) is not None
-                   for doc, src in toc.notebook_pages(ROOT)}
-        lines = ["| lesson | " + " | ".join(t for t, _, _ in COLUMNS.values()) + " | Real archive |",
-                 "|---|" + "---|" * (len(COLUMNS) + 1)]
+        lessons = {
+            toc.page_name(doc): lite.read_practice(src, doc) is not None
+            for doc, src in toc.notebook_pages(ROOT)
+        }
+        lines = [
+            "| lesson | " + " | ".join(t for t, _, _ in COLUMNS.values()) + " | Real archive |",
+            "|---|" + "---|" * (len(COLUMNS) + 1),
+        ]
         for lesson, practice in lessons.items():
-            lines.append(f"| `{lesson}` | " + " | ".join(cell(results, c, lesson, practice)
-                                                         for c in COLUMNS)
-                         + f" | {real_archive(live, lesson)} |")
+            lines.append(
+                f"| `{lesson}` | "
+                + " | ".join(cell(results, c, lesson, practice) for c in COLUMNS)
+                + f" | {real_archive(live, lesson)} |"
+            )
         lines += ["", "What a tick means, column by column (the dates are in the table after):", ""]
         lines += [f"- **{title}**: {meaning}." for title, _, meaning in COLUMNS.values()]
         lines += [f"- **Real archive**: {REAL_MEANING}."]
-        lines += ["", "Every check, as the tests recorded it:", "",
-                  "| check | status | date | Python | versions | notes |", "|---|---|---|---|---|---|"]
+        lines += [
+            "",
+            "Every check, as the tests recorded it:",
+            "",
+            "| check | status | date | Python | versions | notes |",
+            "|---|---|---|---|---|---|",
+        ]
         lines += detail_rows(results)
         if not results:
             lines = ["No launch check has been recorded yet: run `make launch-check`."]

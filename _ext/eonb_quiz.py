@@ -72,7 +72,9 @@ def visit_skip(self, node) -> None:
 
 
 def el(tag: str, *children, **attrs) -> html_element:
-    node = html_element(tag=tag, attrs={k.rstrip("_").replace("_", "-"): v for k, v in attrs.items()})
+    node = html_element(
+        tag=tag, attrs={k.rstrip("_").replace("_", "-"): v for k, v in attrs.items()}
+    )
     node.extend(children)
     return node
 
@@ -121,9 +123,15 @@ class QuizDirective(Directive):
         if not isinstance(item, dict) or not item.get("question"):
             raise ValueError("each question needs a `question:` text")
         if not item.get("why") and "options" not in item:
-            raise ValueError("a numeric question needs `why:` (the explanation shown with the answer)")
-        legend = el("legend", el("span", nodes.Text(f"Question {number}. "), class_="eonb-q-number"),
-                    *self._inline(item["question"]), id=f"{qid}-text")
+            raise ValueError(
+                "a numeric question needs `why:` (the explanation shown with the answer)"
+            )
+        legend = el(
+            "legend",
+            el("span", nodes.Text(f"Question {number}. "), class_="eonb-q-number"),
+            *self._inline(item["question"]),
+            id=f"{qid}-text",
+        )
         fieldset = el("fieldset", legend)
         answer = el("details", el("summary", nodes.Text("Answer and why")), class_="eonb-answer")
         if "options" in item:
@@ -133,66 +141,152 @@ class QuizDirective(Directive):
                 raise ValueError("`options:` needs at least two options")
             if sum(bool(o.get("right")) for o in options if isinstance(o, dict)) != 1:
                 raise ValueError("exactly one option must have `right: true`")
-            listing, why = el("ol", type="A", class_="eonb-q-options"), el("ul", class_="eonb-q-why")
+            listing, why = (
+                el("ol", type="A", class_="eonb-q-options"),
+                el("ul", class_="eonb-q-why"),
+            )
             for index, option in enumerate(options):
                 if not isinstance(option, dict) or not option.get("text") or not option.get("why"):
-                    raise ValueError(f"option {index + 1} needs `text:` and `why:` "
-                                     "(why it is right, or why it is wrong)")
+                    raise ValueError(
+                        f"option {index + 1} needs `text:` and `why:` "
+                        "(why it is right, or why it is wrong)"
+                    )
                 letter = chr(ord("A") + index)
                 field = el("input", type="radio", name=qid, value=str(index), id=f"{qid}-{index}")
-                listing.append(el("li", el("label", field, nodes.Text(" "), *self._inline(option["text"]),
-                                           for_=f"{qid}-{index}")))
+                listing.append(
+                    el(
+                        "li",
+                        el(
+                            "label",
+                            field,
+                            nodes.Text(" "),
+                            *self._inline(option["text"]),
+                            for_=f"{qid}-{index}",
+                        ),
+                    )
+                )
                 right = bool(option.get("right"))
                 verdict = f"{letter}: right." if right else f"{letter}: wrong."
-                why.append(el("li", el("strong", nodes.Text(verdict)), nodes.Text(" "),
-                              el("span", *self._inline(option["why"]), class_="eonb-why"),
-                              data_option=str(index), class_="eonb-right" if right else "eonb-wrong"))
+                why.append(
+                    el(
+                        "li",
+                        el("strong", nodes.Text(verdict)),
+                        nodes.Text(" "),
+                        el("span", *self._inline(option["why"]), class_="eonb-why"),
+                        data_option=str(index),
+                        class_="eonb-right" if right else "eonb-wrong",
+                    )
+                )
             fieldset.append(listing)
             answer.append(why)
         elif "answer" in item:
             value = _number(item["answer"], "`answer:`")
             tolerance = _number(item.get("tolerance", 0), "`tolerance:`")
             units = str(item.get("units", "")).strip()
-            attrs = {"data_kind": "numeric", "data_answer": repr(value), "data_tolerance": repr(tolerance),
-                     "data_units": units}
-            field = el("input", type="text", inputmode="decimal", autocomplete="off", id=f"{qid}-input",
-                       class_="eonb-q-input", aria_describedby=f"{qid}-text")
-            label = el("label", nodes.Text("Your answer" + (f" (in {units})" if units else "")),
-                       for_=f"{qid}-input")
-            fieldset.append(el("p", label, nodes.Text(" "), field,
-                               nodes.Text(f" {units}" if units else ""), class_="eonb-q-numeric eonb-js",
-                               hidden=True))
-            shown = f"{_fmt(value)} {units}".strip() + (f" (± {_fmt(tolerance)})" if tolerance else "")
-            answer.append(el("p", el("strong", nodes.Text(f"Answer: {shown}.")), nodes.Text(" "),
-                             el("span", *self._inline(item["why"]), class_="eonb-why"),
-                             class_="eonb-right"))
+            attrs = {
+                "data_kind": "numeric",
+                "data_answer": repr(value),
+                "data_tolerance": repr(tolerance),
+                "data_units": units,
+            }
+            field = el(
+                "input",
+                type="text",
+                inputmode="decimal",
+                autocomplete="off",
+                id=f"{qid}-input",
+                class_="eonb-q-input",
+                aria_describedby=f"{qid}-text",
+            )
+            label = el(
+                "label",
+                nodes.Text("Your answer" + (f" (in {units})" if units else "")),
+                for_=f"{qid}-input",
+            )
+            fieldset.append(
+                el(
+                    "p",
+                    label,
+                    nodes.Text(" "),
+                    field,
+                    nodes.Text(f" {units}" if units else ""),
+                    class_="eonb-q-numeric eonb-js",
+                    hidden=True,
+                )
+            )
+            shown = f"{_fmt(value)} {units}".strip() + (
+                f" (± {_fmt(tolerance)})" if tolerance else ""
+            )
+            answer.append(
+                el(
+                    "p",
+                    el("strong", nodes.Text(f"Answer: {shown}.")),
+                    nodes.Text(" "),
+                    el("span", *self._inline(item["why"]), class_="eonb-why"),
+                    class_="eonb-right",
+                )
+            )
             mistakes = item.get("mistakes") or []
             if mistakes:
                 listing = el("ul", class_="eonb-q-why")
                 for index, mistake in enumerate(mistakes, start=1):
-                    if not isinstance(mistake, dict) or "value" not in mistake or not mistake.get("why"):
+                    if (
+                        not isinstance(mistake, dict)
+                        or "value" not in mistake
+                        or not mistake.get("why")
+                    ):
                         raise ValueError(f"mistake {index} needs `value:` and `why:`")
                     wrong = _number(mistake["value"], f"mistake {index} `value:`")
-                    tol = _number(mistake.get("tolerance", tolerance), f"mistake {index} `tolerance:`")
-                    listing.append(el("li", el("strong", nodes.Text(f"{_fmt(wrong)} {units}".strip() + ":")),
-                                      nodes.Text(" "), el("span", *self._inline(mistake["why"]),
-                                                          class_="eonb-why"),
-                                      class_="eonb-wrong", data_value=repr(wrong), data_tolerance=repr(tol)))
+                    tol = _number(
+                        mistake.get("tolerance", tolerance), f"mistake {index} `tolerance:`"
+                    )
+                    listing.append(
+                        el(
+                            "li",
+                            el("strong", nodes.Text(f"{_fmt(wrong)} {units}".strip() + ":")),
+                            nodes.Text(" "),
+                            el("span", *self._inline(mistake["why"]), class_="eonb-why"),
+                            class_="eonb-wrong",
+                            data_value=repr(wrong),
+                            data_tolerance=repr(tol),
+                        )
+                    )
                 answer.append(listing)
         else:
-            raise ValueError("a question needs `options:` (multiple choice) or `answer:` (a number)")
+            raise ValueError(
+                "a question needs `options:` (multiple choice) or `answer:` (a number)"
+            )
         if item.get("hint"):
             attrs["data_hint"] = str(item["hint"])
-        fieldset.append(el("p", el("button", nodes.Text("Check"), type="button", class_="eonb-q-check"),
-                           class_="eonb-q-actions eonb-js", hidden=True))
-        fieldset.append(el("p", role="status", aria_live="polite", class_="eonb-q-feedback", id=f"{qid}-feedback"))
+        fieldset.append(
+            el(
+                "p",
+                el("button", nodes.Text("Check"), type="button", class_="eonb-q-check"),
+                class_="eonb-q-actions eonb-js",
+                hidden=True,
+            )
+        )
+        fieldset.append(
+            el(
+                "p",
+                role="status",
+                aria_live="polite",
+                class_="eonb-q-feedback",
+                id=f"{qid}-feedback",
+            )
+        )
         return el("div", fieldset, answer, class_="eonb-q", id=qid, **attrs)
 
 
 def setup(app: Sphinx) -> dict:
-    app.add_node(html_element, html=(visit_html_element, depart_html_element),
-                 latex=(visit_skip, None), text=(visit_skip, None), man=(visit_skip, None),
-                 texinfo=(visit_skip, None))
+    app.add_node(
+        html_element,
+        html=(visit_html_element, depart_html_element),
+        latex=(visit_skip, None),
+        text=(visit_skip, None),
+        man=(visit_skip, None),
+        texinfo=(visit_skip, None),
+    )
     app.add_directive("quiz", QuizDirective)
     # Both files live in book/_static (html_static_path): a few kB, no outside script.
     app.add_css_file("quiz.css")

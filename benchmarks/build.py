@@ -51,34 +51,58 @@ def run_lesson(page: Path) -> dict:
     nb = jupytext.read(page)
     workdir = tempfile.mkdtemp(prefix="eonb-bench-")
     os.environ.update(GUARD)
-    client = NotebookClient(nb, timeout=1200, kernel_name="python3",
-                            resources={"metadata": {"path": workdir}})
+    client = NotebookClient(
+        nb, timeout=1200, kernel_name="python3", resources={"metadata": {"path": workdir}}
+    )
     start = time.perf_counter()
     with TreeMemory(include_root=False) as mem:
         client.execute()
     seconds = time.perf_counter() - start
     shutil.rmtree(workdir, ignore_errors=True)
-    return {"lesson": page.relative_to(ROOT).as_posix(), "seconds": round(seconds, 1),
-            "peak_memory_mb": round(mem.peak / 2**20)}
+    return {
+        "lesson": page.relative_to(ROOT).as_posix(),
+        "seconds": round(seconds, 1),
+        "peak_memory_mb": round(mem.peak / 2**20),
+    }
 
 
 def timed_build(copy: Path) -> float:
     # The copy's own, initially empty, data cache: the cold build also generates
     # every synthetic dataset, as on a new machine.
-    env = dict(os.environ, **GUARD, EOLAB_OFFLINE_LOG=str(copy / "_build" / "offline-guard.log"),
-               EOLAB_CACHE=str(copy.parent / "eolab-cache"))
+    env = dict(
+        os.environ,
+        **GUARD,
+        EOLAB_OFFLINE_LOG=str(copy / "_build" / "offline-guard.log"),
+        EOLAB_CACHE=str(copy.parent / "eolab-cache"),
+    )
     start = time.perf_counter()
-    subprocess.run([str(ROOT / ".venv" / "bin" / "jupyter-book"), "build", str(copy),
-                    "--warningiserror", "--nitpick", "--keep-going", "--quiet"],
-                   cwd=copy, env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            str(ROOT / ".venv" / "bin" / "jupyter-book"),
+            "build",
+            str(copy),
+            "--warningiserror",
+            "--nitpick",
+            "--keep-going",
+            "--quiet",
+        ],
+        cwd=copy,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     return round(time.perf_counter() - start, 1)
 
 
 def build_timings() -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="eonb-build-bench-"))
     copy = tmp / "repo"
-    shutil.copytree(ROOT, copy, symlinks=True,
-                    ignore=shutil.ignore_patterns("_build", ".venv", ".git", "artifacts", "results"))
+    shutil.copytree(
+        ROOT,
+        copy,
+        symlinks=True,
+        ignore=shutil.ignore_patterns("_build", ".venv", ".git", "artifacts", "results"),
+    )
     try:
         cold = timed_build(copy)
         warm = timed_build(copy)
@@ -88,8 +112,12 @@ def build_timings() -> dict:
         edit = timed_build(copy)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return {"cold_build_s": cold, "no_change_rebuild_s": warm,
-            "rebuild_after_editing_one_lesson_s": edit, "edited": lessons[0].name}
+    return {
+        "cold_build_s": cold,
+        "no_change_rebuild_s": warm,
+        "rebuild_after_editing_one_lesson_s": edit,
+        "edited": lessons[0].name,
+    }
 
 
 def main() -> None:
@@ -102,7 +130,9 @@ def main() -> None:
         b = report["build"]
         print(f"cold build                    {b['cold_build_s']:8.1f} s   (target < 600 s)")
         print(f"no-change rebuild             {b['no_change_rebuild_s']:8.1f} s   (target < 30 s)")
-        print(f"rebuild after editing {b['edited']:<8}{b['rebuild_after_editing_one_lesson_s']:8.1f} s")
+        print(
+            f"rebuild after editing {b['edited']:<8}{b['rebuild_after_editing_one_lesson_s']:8.1f} s"
+        )
     report["lessons"] = []
     print(f"\n{'page':42s} {'time (s)':>9s} {'peak memory (MB)':>17s}")
     for page in toc_pages():

@@ -43,10 +43,26 @@ TARGET_MEDIAN_KB = 500
 TARGET_FIRST_VISIT_KB = 800
 TARGET_LCP_S = 4.0
 # A slow phone, as Lighthouse's "slow 4G" and DevTools' presets describe it.
-THROTTLE = {"offline": False, "latency": 150, "downloadThroughput": 1.6e6 / 8,
-            "uploadThroughput": 750e3 / 8}
+THROTTLE = {
+    "offline": False,
+    "latency": 150,
+    "downloadThroughput": 1.6e6 / 8,
+    "uploadThroughput": 750e3 / 8,
+}
 CPU_SLOWDOWN = 4
-_COMPRESSIBLE = {".html", ".js", ".mjs", ".css", ".json", ".svg", ".txt", ".map", ".xml", ".ipynb", ".md"}
+_COMPRESSIBLE = {
+    ".html",
+    ".js",
+    ".mjs",
+    ".css",
+    ".json",
+    ".svg",
+    ".txt",
+    ".map",
+    ".xml",
+    ".ipynb",
+    ".md",
+}
 
 
 def kb(n: int) -> str:
@@ -54,8 +70,11 @@ def kb(n: int) -> str:
 
 
 def folder_bytes(folder: Path, skip: tuple[str, ...] = ()) -> int:
-    return sum(f.stat().st_size for f in folder.rglob("*")
-               if f.is_file() and not any(part in skip for part in f.relative_to(folder).parts))
+    return sum(
+        f.stat().st_size
+        for f in folder.rglob("*")
+        if f.is_file() and not any(part in skip for part in f.relative_to(folder).parts)
+    )
 
 
 def page_weight(site: Path, doc: str) -> dict:
@@ -69,14 +88,22 @@ def page_weight(site: Path, doc: str) -> dict:
         target = (html_path.parent / unquote(ref)).resolve()
         if not target.is_file():
             continue
-        if target.suffix.lower() in (".png", ".jpg", ".jpeg", ".svg", ".gif", ".webp") and "_static" not in target.parts:
+        if (
+            target.suffix.lower() in (".png", ".jpg", ".jpeg", ".svg", ".gif", ".webp")
+            and "_static" not in target.parts
+        ):
             images[target] = target.stat().st_size
         elif "_static" in target.parts:
             shared[target] = target.stat().st_size
-    return {"doc": doc, "html": html_path.stat().st_size, "images": sum(images.values()),
-            "n_images": len(images), "largest_image": max(images.items(), key=lambda kv: kv[1], default=(None, 0)),
-            "shared": sum(shared.values()),
-            "shared_gzip": sum(len(gzip.compress(p.read_bytes(), 6)) for p in shared)}
+    return {
+        "doc": doc,
+        "html": html_path.stat().st_size,
+        "images": sum(images.values()),
+        "n_images": len(images),
+        "largest_image": max(images.items(), key=lambda kv: kv[1], default=(None, 0)),
+        "shared": sum(shared.values()),
+        "shared_gzip": sum(len(gzip.compress(p.read_bytes(), 6)) for p in shared),
+    }
 
 
 class _GzipHandler(http.server.SimpleHTTPRequestHandler):
@@ -91,8 +118,11 @@ class _GzipHandler(http.server.SimpleHTTPRequestHandler):
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             path = path / "index.html"
-        if (path.suffix.lower() not in _COMPRESSIBLE or not path.is_file()
-                or "gzip" not in self.headers.get("Accept-Encoding", "")):
+        if (
+            path.suffix.lower() not in _COMPRESSIBLE
+            or not path.is_file()
+            or "gzip" not in self.headers.get("Accept-Encoding", "")
+        ):
             return super().do_GET()
         key = (path, path.stat().st_mtime_ns)
         if key not in self._cache:
@@ -109,8 +139,9 @@ class _GzipHandler(http.server.SimpleHTTPRequestHandler):
 
 @contextmanager
 def serve_gzip(site: Path):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                             functools.partial(_GzipHandler, directory=str(site)))
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_GzipHandler, directory=str(site))
+    )
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/"
@@ -129,8 +160,12 @@ new PerformanceObserver(list => {
 
 def first_visit(browser, url: str) -> dict:
     """One throttled first visit: bytes on the wire (all assets), BokehJS bytes, LCP in seconds."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
-                                  is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
     page = context.new_page()
     page.add_init_script(_LCP_OBSERVER)
     cdp = context.new_cdp_session(page)
@@ -139,8 +174,13 @@ def first_visit(browser, url: str) -> dict:
     cdp.send("Network.emulateNetworkConditions", THROTTLE)
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
     urls, wire = {}, {}
-    cdp.on("Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], e["request"]["url"]))
-    cdp.on("Network.loadingFinished", lambda e: wire.__setitem__(e["requestId"], e["encodedDataLength"]))
+    cdp.on(
+        "Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], e["request"]["url"])
+    )
+    cdp.on(
+        "Network.loadingFinished",
+        lambda e: wire.__setitem__(e["requestId"], e["encodedDataLength"]),
+    )
     try:
         page.goto(url, wait_until="load", timeout=180_000)
         try:
@@ -164,8 +204,10 @@ def browser_figures(site: Path, docs: list[str]) -> None:
     from playwright.sync_api import sync_playwright
 
     lessons = [d for d in docs if Path(d).name.startswith("lesson")]
-    print(f"\nfirst visit of each lesson page: 390 px, {THROTTLE['downloadThroughput'] * 8 / 1e6:.1f} Mbit/s, "
-          f"{THROTTLE['latency']} ms RTT, {CPU_SLOWDOWN}x CPU slowdown, empty cache, text gzip-compressed")
+    print(
+        f"\nfirst visit of each lesson page: 390 px, {THROTTLE['downloadThroughput'] * 8 / 1e6:.1f} Mbit/s, "
+        f"{THROTTLE['latency']} ms RTT, {CPU_SLOWDOWN}x CPU slowdown, empty cache, text gzip-compressed"
+    )
     print(f"{'page':40s} {'transfer':>10s} {'BokehJS':>9s} {'req':>4s} {'LCP':>7s}")
     with serve_gzip(site) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=executable, args=list(CHROMIUM_ARGS))
@@ -173,12 +215,20 @@ def browser_figures(site: Path, docs: list[str]) -> None:
             for doc in lessons:
                 r = first_visit(browser, f"{url}{doc}.html")
                 interactive = r["bokeh"] > 0
-                ok_kb = r["bytes"] - r["bokeh"] < TARGET_FIRST_VISIT_KB * 1e3 if interactive \
+                ok_kb = (
+                    r["bytes"] - r["bokeh"] < TARGET_FIRST_VISIT_KB * 1e3
+                    if interactive
                     else r["bytes"] < TARGET_FIRST_VISIT_KB * 1e3
-                verdict = ("OK" if ok_kb else f"OVER {TARGET_FIRST_VISIT_KB} kB") + ", " + \
-                    ("OK" if r["lcp"] < TARGET_LCP_S else f"LCP OVER {TARGET_LCP_S:.0f} s")
-                print(f"{doc:40s} {kb(r['bytes']):>10s} {kb(r['bokeh']):>9s} {r['requests']:>4d} "
-                      f"{r['lcp']:>6.1f}s  {verdict}")
+                )
+                verdict = (
+                    ("OK" if ok_kb else f"OVER {TARGET_FIRST_VISIT_KB} kB")
+                    + ", "
+                    + ("OK" if r["lcp"] < TARGET_LCP_S else f"LCP OVER {TARGET_LCP_S:.0f} s")
+                )
+                print(
+                    f"{doc:40s} {kb(r['bytes']):>10s} {kb(r['bokeh']):>9s} {r['requests']:>4d} "
+                    f"{r['lcp']:>6.1f}s  {verdict}"
+                )
         finally:
             browser.close()
 
@@ -199,29 +249,41 @@ def main(argv: list[str] | None = None) -> int:
     rows = [page_weight(site, doc) for doc in docs if doc not in missing]
     print(f"{'page':40s} {'HTML':>9s} {'images':>9s} {'n':>3s} {'page':>9s}")
     for r in rows:
-        print(f"{r['doc']:40s} {kb(r['html']):>9s} {kb(r['images']):>9s} {r['n_images']:>3d} "
-              f"{kb(r['html'] + r['images']):>9s}")
+        print(
+            f"{r['doc']:40s} {kb(r['html']):>9s} {kb(r['images']):>9s} {r['n_images']:>3d} "
+            f"{kb(r['html'] + r['images']):>9s}"
+        )
     lessons = [r for r in rows if Path(r["doc"]).name.startswith("lesson")]
     for label, group in (("all pages", rows), ("lesson pages", lessons)):
         if group:
             median = statistics.median(r["html"] + r["images"] for r in group)
-            verdict = "OK" if median < TARGET_MEDIAN_KB * 1e3 else f"OVER the {TARGET_MEDIAN_KB} kB target"
+            verdict = (
+                "OK"
+                if median < TARGET_MEDIAN_KB * 1e3
+                else f"OVER the {TARGET_MEDIAN_KB} kB target"
+            )
             print(f"median page weight, {label}: {kb(median)} ({verdict})")
     largest = max(rows, key=lambda r: r["largest_image"][1])
     path, size = largest["largest_image"]
     if path is not None:
         print(f"largest image: {kb(size)} ({path.name}, on {largest['doc']})")
     heaviest = max(rows, key=lambda r: r["shared"])
-    print(f"shared theme CSS/JS per page (cached after the first page): {kb(heaviest['shared'])}, "
-          f"{kb(heaviest['shared_gzip'])} gzip-compressed as web servers usually send it")
+    print(
+        f"shared theme CSS/JS per page (cached after the first page): {kb(heaviest['shared'])}, "
+        f"{kb(heaviest['shared_gzip'])} gzip-compressed as web servers usually send it"
+    )
     pdf = site / PDF_DIR
     if pdf.exists():
         pdfs = sorted(pdf.rglob("*.pdf"), key=lambda p: p.stat().st_size)
-        print(f"PDF handouts: {len(pdfs)} files, {kb(sum(p.stat().st_size for p in pdfs))}; "
-              f"largest {pdfs[-1].name} {kb(pdfs[-1].stat().st_size)}")
+        print(
+            f"PDF handouts: {len(pdfs)} files, {kb(sum(p.stat().st_size for p in pdfs))}; "
+            f"largest {pdfs[-1].name} {kb(pdfs[-1].stat().st_size)}"
+        )
     total = folder_bytes(site)
     without_lite = folder_bytes(site, skip=("lite",))
-    print(f"whole site: {total / 1e6:.1f} MB; without lite/ (JupyterLite): {without_lite / 1e6:.1f} MB")
+    print(
+        f"whole site: {total / 1e6:.1f} MB; without lite/ (JupyterLite): {without_lite / 1e6:.1f} MB"
+    )
     if not args.no_browser:
         browser_figures(site, [r["doc"] for r in rows])
     return 0

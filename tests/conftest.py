@@ -58,7 +58,9 @@ def playwright_session():
     """One Playwright driver for the whole run (a second sync_playwright() inside
     the first one fails: "Sync API inside the asyncio loop")."""
     if shutil.which("chromium") is None:
-        pytest.fail("Debian's chromium is not installed: `make test` installs it (apt-get install chromium)")
+        pytest.fail(
+            "Debian's chromium is not installed: `make test` installs it (apt-get install chromium)"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -67,8 +69,9 @@ def playwright_session():
 
 def launch_chromium(playwright_session, extra_args=()):
     """Headless Debian Chromium with the course's arguments (plus ``extra_args``)."""
-    return playwright_session.chromium.launch(executable_path=shutil.which("chromium"),
-                                              args=[*CHROMIUM_ARGS, *extra_args])
+    return playwright_session.chromium.launch(
+        executable_path=shutil.which("chromium"), args=[*CHROMIUM_ARGS, *extra_args]
+    )
 
 
 @pytest.fixture(scope="session")
@@ -82,8 +85,11 @@ def browser(playwright_session):
 def html_pages(site_dir: Path) -> list[Path]:
     """Every content page of the built site (not search, index or lite pages)."""
     skip = {"search.html", "genindex.html"}
-    return sorted(p for p in site_dir.rglob("*.html")
-                  if p.name not in skip and not {"_static", "lite", "_sources"} & set(p.parts))
+    return sorted(
+        p
+        for p in site_dir.rglob("*.html")
+        if p.name not in skip and not {"_static", "lite", "_sources"} & set(p.parts)
+    )
 
 
 def open_guarded(browser, url: str, allowed, viewport=(1280, 900)):
@@ -104,6 +110,7 @@ def open_guarded(browser, url: str, allowed, viewport=(1280, 900)):
         else:
             refused.append(request_url)
             route.abort()
+
     page.route("**/*", guard)
     page.goto(url, wait_until="load")
     page.wait_for_load_state("networkidle")

@@ -14,14 +14,19 @@ ROOT = Path(__file__).resolve().parents[1]
 WHEELS = ROOT / "_build" / "wheels"
 # Binder's and Colab's images (Ubuntu 22.04, glibc 2.35): the same list as the Makefile.
 PLATFORMS = [f"manylinux_2_{y}_x86_64" for y in range(35, 16, -1)] + [
-    "manylinux2014_x86_64", "manylinux2010_x86_64", "manylinux1_x86_64"]
+    "manylinux2014_x86_64",
+    "manylinux2010_x86_64",
+    "manylinux1_x86_64",
+]
 
 
 def wheels(python: str) -> Path:
     folder = WHEELS / f"py{python}"
     if not folder.is_dir() or not any(folder.glob("*.whl")):
-        raise AssertionError(f"no wheels for Python {python} in {folder}: run `make launch-wheels` "
-                             "(it downloads them; the tests themselves run offline)")
+        raise AssertionError(
+            f"no wheels for Python {python} in {folder}: run `make launch-wheels` "
+            "(it downloads them; the tests themselves run offline)"
+        )
     return folder
 
 
@@ -34,8 +39,16 @@ def clean_pip_env(**extra: str) -> dict:
 
 def checkout(target: Path) -> Path:
     """Copy the files a clone of this working tree holds (tracked and new, not ignored) to ``target``."""
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                            cwd=ROOT, capture_output=True, check=True).stdout.decode().split("\0")
+    listed = (
+        subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     for name in filter(None, listed):
         source = ROOT / name
         if source.is_file():
@@ -48,13 +61,34 @@ def resolve(requirements: list[str], python: str, tmp: Path) -> dict[str, str]:
     """``{normalised name: version}`` pip resolves for ``requirements`` on ``python`` (Linux x86_64), binary
     wheels only, from the downloaded wheels (no index): ``pip install --dry-run --report``."""
     report = tmp / f"report-{python}.json"
-    command = [sys.executable, "-m", "pip", "install", "--dry-run", "--quiet", "--ignore-installed",
-               "--no-index", "--find-links", str(wheels(python)), "--only-binary=:all:",
-               "--python-version", python, *[f"--platform={p}" for p in PLATFORMS],
-               "--target", str(tmp / "target"), "--report", str(report), *requirements]
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "--dry-run",
+        "--quiet",
+        "--ignore-installed",
+        "--no-index",
+        "--find-links",
+        str(wheels(python)),
+        "--only-binary=:all:",
+        "--python-version",
+        python,
+        *[f"--platform={p}" for p in PLATFORMS],
+        "--target",
+        str(tmp / "target"),
+        "--report",
+        str(report),
+        *requirements,
+    ]
     done = subprocess.run(command, capture_output=True, text=True, env=clean_pip_env())
-    assert done.returncode == 0, (f"pip cannot resolve the requirements for Python {python} from "
-                                  f"binary wheels:\n{done.stderr[-3000:]}")
+    assert done.returncode == 0, (
+        f"pip cannot resolve the requirements for Python {python} from "
+        f"binary wheels:\n{done.stderr[-3000:]}"
+    )
     installed = json.loads(report.read_text())["install"]
-    return {re.sub(r"[-_.]+", "-", item["metadata"]["name"]).lower(): item["metadata"]["version"]
-            for item in installed}
+    return {
+        re.sub(r"[-_.]+", "-", item["metadata"]["name"]).lower(): item["metadata"]["version"]
+        for item in installed
+    }

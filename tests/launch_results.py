@@ -29,8 +29,13 @@ def requirements_digest() -> str:
 
 
 def this_python() -> dict:
-    return {"python": platform.python_version(), "platform": f"{platform.system()} {platform.machine()}",
-            "numpy": version("numpy"), "xarray": version("xarray"), "dask": version("dask")}
+    return {
+        "python": platform.python_version(),
+        "platform": f"{platform.system()} {platform.machine()}",
+        "numpy": version("numpy"),
+        "xarray": version("xarray"),
+        "dask": version("dask"),
+    }
 
 
 def load() -> dict:
@@ -40,8 +45,13 @@ def load() -> dict:
 def record(check: str, status: str, lessons: list[str] | str, details: dict) -> None:
     """Store one check's result (``status`` "verified" or "failed"), merged into the file."""
     data = load()
-    data[check] = {"status": status, "date": datetime.date.today().isoformat(), "lessons": lessons,
-                   "requirements": requirements_digest(), **details}
+    data[check] = {
+        "status": status,
+        "date": datetime.date.today().isoformat(),
+        "lessons": lessons,
+        "requirements": requirements_digest(),
+        **details,
+    }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(dict(sorted(data.items())), indent=1, sort_keys=False) + "\n")
 

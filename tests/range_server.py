@@ -105,7 +105,8 @@ class _Server(ThreadingHTTPServer):
 
     def content_type(self, path: Path) -> str:
         return {".tif": "image/tiff", ".json": "application/json"}.get(
-            path.suffix.lower(), "application/octet-stream")
+            path.suffix.lower(), "application/octet-stream"
+        )
 
     def count_request(self, method: str, path: str, byte_range: str | None) -> None:
         with self.lock:

@@ -23,13 +23,17 @@ TAG = "real-archive"
 def real_cells(lesson: str) -> list[str]:
     """The sources of the cells tagged ``real-archive`` in ``book/<lesson>``, in order."""
     nb = jupytext.read(ROOT / "book" / lesson)
-    cells = [c for c in nb.cells
-             if c.cell_type == "code" and TAG in c.get("metadata", {}).get("tags", [])]
+    cells = [
+        c
+        for c in nb.cells
+        if c.cell_type == "code" and TAG in c.get("metadata", {}).get("tags", [])
+    ]
     for c in cells:
         tags = c.metadata.get("tags", [])
         assert "skip-execution" in tags, (
             f"{lesson}: a real-archive cell must also be tagged skip-execution "
-            f"(the offline build must not run it):\n{c.source[:200]}")
+            f"(the offline build must not run it):\n{c.source[:200]}"
+        )
     return [c.source for c in cells]
 
 

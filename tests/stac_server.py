@@ -30,8 +30,9 @@ def rustac_binary() -> str:
     here = Path(sys.executable).parent / "rustac"
     found = str(here) if here.exists() else shutil.which("rustac")
     if not found:
-        raise RuntimeError("the `rustac` command is missing: `make install` installs it "
-                           "(requirements-dev.txt)")
+        raise RuntimeError(
+            "the `rustac` command is missing: `make install` installs it (requirements-dev.txt)"
+        )
     return found
 
 
@@ -65,7 +66,9 @@ class StacServer:
             self.log = open(self.workdir / "rustac.log", "w")  # noqa: SIM115
             self.process = subprocess.Popen(
                 [rustac_binary(), "serve", *hrefs, "--addr", f"127.0.0.1:{self.port}"],
-                stdout=self.log, stderr=subprocess.STDOUT)
+                stdout=self.log,
+                stderr=subprocess.STDOUT,
+            )
             if self._wait(timeout):
                 return self
             self.stop()

@@ -19,14 +19,15 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import html_pages
 
 pytestmark = [pytest.mark.build, pytest.mark.browser]
 
 BLOCKING = {"serious", "critical"}
 MODES = ("light", "dark")
-FILE_NAME = re.compile(r"(\.(png|jpe?g|gif|svg|webp)$)|(^[0-9a-f]{16,})|(^_?images?/)", re.IGNORECASE)
+FILE_NAME = re.compile(
+    r"(\.(png|jpe?g|gif|svg|webp)$)|(^[0-9a-f]{16,})|(^_?images?/)", re.IGNORECASE
+)
 GENERIC_ALT = {"image", "figure", "png", "plot", "graph", "chart", "output", "picture"}
 
 
@@ -51,6 +52,7 @@ def article(doc: BeautifulSoup):
 
 # --------------------------------------------------------------------------- axe-core
 
+
 @pytest.fixture(scope="module")
 def axe_results(site_dir: Path, site_url: str, browser, artifacts_dir: Path) -> dict:
     """axe-core results for every page in both colour modes; also written as a JSON report."""
@@ -63,7 +65,9 @@ def axe_results(site_dir: Path, site_url: str, browser, artifacts_dir: Path) -> 
     for mode in MODES:
         context = browser.new_context(color_scheme=mode)
         # The theme follows the system colour scheme unless told otherwise; say so explicitly.
-        context.add_init_script(f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');")
+        context.add_init_script(
+            f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');"
+        )
         page = context.new_page()
         for path in pages:
             rel = path.relative_to(site_dir).as_posix()
@@ -72,9 +76,20 @@ def axe_results(site_dir: Path, site_url: str, browser, artifacts_dir: Path) -> 
             assert theme == mode, f"{rel}: asked for {mode} mode, the page shows {theme!r}"
             violations = axe.run(page).response["violations"]
             results.setdefault(rel, {})[mode] = [
-                {"rule": v["id"], "impact": v["impact"], "help": v["help"], "help_url": v["helpUrl"],
-                 "nodes": [{"target": n["target"], "html": n["html"][:300],
-                            "summary": n.get("failureSummary", "")[:500]} for n in v["nodes"]]}
+                {
+                    "rule": v["id"],
+                    "impact": v["impact"],
+                    "help": v["help"],
+                    "help_url": v["helpUrl"],
+                    "nodes": [
+                        {
+                            "target": n["target"],
+                            "html": n["html"][:300],
+                            "summary": n.get("failureSummary", "")[:500],
+                        }
+                        for n in v["nodes"]
+                    ],
+                }
                 for v in violations
             ]
         context.close()
@@ -83,11 +98,18 @@ def axe_results(site_dir: Path, site_url: str, browser, artifacts_dir: Path) -> 
         "pages": len(pages),
         "modes": list(MODES),
         "blocking_impacts": sorted(BLOCKING),
-        "counts": {rel: {mode: {v["rule"]: f'{v["impact"]} x{len(v["nodes"])}' for v in found}
-                         for mode, found in modes.items()} for rel, modes in results.items()},
+        "counts": {
+            rel: {
+                mode: {v["rule"]: f"{v['impact']} x{len(v['nodes'])}" for v in found}
+                for mode, found in modes.items()
+            }
+            for rel, modes in results.items()
+        },
         "violations": results,
     }
-    (artifacts_dir / "accessibility-axe.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
+    (artifacts_dir / "accessibility-axe.json").write_text(
+        json.dumps(report, indent=1), encoding="utf-8"
+    )
     return results
 
 
@@ -103,10 +125,14 @@ def test_no_serious_or_critical_accessibility_violations(axe_results: dict, mode
         for v in modes[mode]:
             if v["impact"] in BLOCKING:
                 targets = "; ".join(_selector(n["target"]) for n in v["nodes"][:3])
-                lines.append(f"{rel} [{mode}] {v['rule']} ({v['impact']}, {len(v['nodes'])} element(s)): "
-                             f"{v['help']} -- e.g. {targets}\n      {v['nodes'][0]['summary'][:300]}")
-    assert not lines, ("axe-core found serious/critical accessibility problems "
-                       "(full report: tests/artifacts/accessibility-axe.json):\n" + "\n".join(lines))
+                lines.append(
+                    f"{rel} [{mode}] {v['rule']} ({v['impact']}, {len(v['nodes'])} element(s)): "
+                    f"{v['help']} -- e.g. {targets}\n      {v['nodes'][0]['summary'][:300]}"
+                )
+    assert not lines, (
+        "axe-core found serious/critical accessibility problems "
+        "(full report: tests/artifacts/accessibility-axe.json):\n" + "\n".join(lines)
+    )
 
 
 def test_every_page_was_audited(axe_results: dict, site_dir: Path):
@@ -117,6 +143,7 @@ def test_every_page_was_audited(axe_results: dict, site_dir: Path):
 
 
 # --------------------------------------------------------------------------- images and figures
+
 
 def test_every_image_has_a_meaningful_text_alternative(site_dir: Path):
     problems = []
@@ -131,7 +158,9 @@ def test_every_image_has_a_meaningful_text_alternative(site_dir: Path):
             if not alt:
                 problems.append(f"{rel}: <img src={src!r}> has no alt text")
             elif FILE_NAME.search(alt) or alt.lower() in GENERIC_ALT or alt == Path(src).name:
-                problems.append(f"{rel}: <img src={src!r}> has alt text that describes nothing: {alt!r}")
+                problems.append(
+                    f"{rel}: <img src={src!r}> has alt text that describes nothing: {alt!r}"
+                )
     assert not problems, "images without a text alternative:\n" + "\n".join(problems)
 
 
@@ -144,8 +173,10 @@ def test_every_notebook_figure_has_a_caption(site_dir: Path):
         for img in doc.select("div.cell_output img"):
             figure = img.find_parent("figure")
             if figure is None:
-                problems.append(f"{rel}: output image {img.get('src')!r} is not a captioned figure "
-                                "(add mystnb: figure: caption: to the cell metadata)")
+                problems.append(
+                    f"{rel}: output image {img.get('src')!r} is not a captioned figure "
+                    "(add mystnb: figure: caption: to the cell metadata)"
+                )
         for figure in doc.find_all("figure"):
             caption = figure.find("figcaption")
             if caption is None or not caption.get_text(strip=True):
@@ -170,12 +201,18 @@ def test_headings_are_in_order(site_dir: Path):
 
 
 def test_pages_declare_their_language(site_dir: Path):
-    missing = [p.relative_to(site_dir).as_posix() for p in content_pages(site_dir)
-               if not (soup(p).html or {}).get("lang")]
-    assert not missing, f"pages without <html lang=...> (screen readers need it to pronounce text): {missing}"
+    missing = [
+        p.relative_to(site_dir).as_posix()
+        for p in content_pages(site_dir)
+        if not (soup(p).html or {}).get("lang")
+    ]
+    assert not missing, (
+        f"pages without <html lang=...> (screen readers need it to pronounce text): {missing}"
+    )
 
 
 # --------------------------------------------------------------------------- keyboard
+
 
 def _focused(page) -> dict:
     return page.evaluate("""() => { const e = document.activeElement;
@@ -194,7 +231,9 @@ def test_first_tab_offers_skip_to_main_content(site_dir: Path, site_url: str, br
         # "Skip to main content", or its translation on a translated page (the theme's catalogue).
         skip = ("skip", "passer au contenu")
         if not any(w in first["text"].lower() for w in skip) or not first["href"].startswith("#"):
-            problems.append(f"{rel}: the first Tab focuses {first}, not a 'Skip to main content' link")
+            problems.append(
+                f"{rel}: the first Tab focuses {first}, not a 'Skip to main content' link"
+            )
             continue
         target = page.locator(first["href"].replace("/", "\\/"))
         if target.count() == 0:
@@ -205,7 +244,11 @@ def test_first_tab_offers_skip_to_main_content(site_dir: Path, site_url: str, br
 
 def test_solutions_open_with_the_keyboard(site_dir: Path, site_url: str, browser):
     """Tab reaches each hidden solution's toggle; Enter shows the solution."""
-    pages = [p for p in content_pages(site_dir) if 'class="solution dropdown' in p.read_text(encoding="utf-8")]
+    pages = [
+        p
+        for p in content_pages(site_dir)
+        if 'class="solution dropdown' in p.read_text(encoding="utf-8")
+    ]
     if not pages:
         pytest.skip("no page with hidden solutions in this build")
     page = browser.new_page()

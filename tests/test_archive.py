@@ -10,20 +10,47 @@ import xarray as xr
 from eolab import archive
 
 
-def _write_cmip6_file(root, model, table="Amon", variable="ta", years=(2000, 2001), offset=0.0,
-                      calendar="noleap", version="v20200101"):
+def _write_cmip6_file(
+    root,
+    model,
+    table="Amon",
+    variable="ta",
+    years=(2000, 2001),
+    offset=0.0,
+    calendar="noleap",
+    version="v20200101",
+):
     """A tiny CMIP6-style file at the right place in a DRS tree; ta = 250 K + offset + 1 K per year."""
-    folder = (root / "CMIP6" / "CMIP" / "INST" / model / "historical" / "r1i1p1f1" / table / variable
-              / "gn" / version)
+    folder = (
+        root
+        / "CMIP6"
+        / "CMIP"
+        / "INST"
+        / model
+        / "historical"
+        / "r1i1p1f1"
+        / table
+        / variable
+        / "gn"
+        / version
+    )
     folder.mkdir(parents=True, exist_ok=True)
     months = (years[1] - years[0] + 1) * 12
-    time = xr.date_range(f"{years[0]}-01-01", periods=months, freq="MS", calendar=calendar, use_cftime=True)
+    time = xr.date_range(
+        f"{years[0]}-01-01", periods=months, freq="MS", calendar=calendar, use_cftime=True
+    )
     year = np.repeat(np.arange(years[0], years[1] + 1), 12) - 2000
     ta = 250.0 + offset + year[:, None, None, None] * np.ones((months, 2, 2, 2))
-    ta[:, 0] = archive.NETCDF_DEFAULT_FILL  # 1000 hPa "below ground": a fill value without _FillValue
-    ds = xr.Dataset({variable: (("time", "plev", "lat", "lon"), ta.astype("float32"), {"units": "K"})},
-                    coords={"time": time, "plev": [100000.0, 92500.0], "lat": [88.0, 89.0], "lon": [0.0, 1.0]})
-    path = folder / f"{variable}_{table}_{model}_historical_r1i1p1f1_gn_{years[0]}01-{years[1]}12.nc"
+    ta[:, 0] = (
+        archive.NETCDF_DEFAULT_FILL
+    )  # 1000 hPa "below ground": a fill value without _FillValue
+    ds = xr.Dataset(
+        {variable: (("time", "plev", "lat", "lon"), ta.astype("float32"), {"units": "K"})},
+        coords={"time": time, "plev": [100000.0, 92500.0], "lat": [88.0, 89.0], "lon": [0.0, 1.0]},
+    )
+    path = (
+        folder / f"{variable}_{table}_{model}_historical_r1i1p1f1_gn_{years[0]}01-{years[1]}12.nc"
+    )
     ds.to_netcdf(path)
     return path
 
@@ -66,7 +93,9 @@ def test_an_unknown_facet_name_lists_the_valid_facets(tree):
 def test_a_facet_value_with_no_files_lists_the_values_that_exist(tree):
     with pytest.raises(ValueError, match=r"model='HadGEM3'.*valid model values.*MODEL-A, MODEL-B"):
         archive.find_files(tree, model="HadGEM3")
-    with pytest.raises(ValueError, match=r"table='Omon' \(model=MODEL-A\).*valid table values.*Amon"):
+    with pytest.raises(
+        ValueError, match=r"table='Omon' \(model=MODEL-A\).*valid table values.*Amon"
+    ):
         archive.find_files(tree, model="MODEL-A", table="Omon")
 
 
@@ -107,7 +136,9 @@ def test_sample_archive_is_a_real_cmip6_tree_like_ceda(sample_root):
     files = archive.find_files(sample_root, experiment="historical", table="Amon", variable="ta")
     assert files["model"].nunique() >= 40, "about 45 CMIP6 models"
     assert (files["member"] == "r1i1p1f1").all()
-    assert archive.sample_archive(sample_root.parents[2]) == sample_root, "a second call reuses the tree"
+    assert archive.sample_archive(sample_root.parents[2]) == sample_root, (
+        "a second call reuses the tree"
+    )
 
 
 def test_sample_archive_leaves_out_noncommercial_files_unless_asked(sample_root, tmp_path):
@@ -117,9 +148,13 @@ def test_sample_archive_leaves_out_noncommercial_files_unless_asked(sample_root,
 
 
 def test_real_models_warm_the_arctic_between_1950_1969_and_1995_2014(sample_root):
-    files = archive.find_files(sample_root, model=["CanESM5", "MPI-ESM1-2-LR", "MIROC6"], table="Amon")
+    files = archive.find_files(
+        sample_root, model=["CanESM5", "MPI-ESM1-2-LR", "MIROC6"], table="Amon"
+    )
     yearly = archive.annual_mean_by_model(files, years=(1950, 2014))
-    warming = yearly.sel(year=slice(1995, 2014)).mean("year") - yearly.sel(year=slice(1950, 1969)).mean("year")
+    warming = yearly.sel(year=slice(1995, 2014)).mean("year") - yearly.sel(
+        year=slice(1950, 1969)
+    ).mean("year")
     # Arctic air at 925 hPa warms in every model, by 0.3-3 K over these 45 years.
     assert ((warming > 0.3) & (warming < 3.0)).all(), warming.to_series()
     # and sits at Arctic temperatures (about -20 degC in the annual mean)

@@ -31,7 +31,9 @@ def _fixture_module(name: str):
 @pytest.mark.parametrize("name", _common.schema_names())
 def test_schema_names_its_source(name):
     spec = _common.schema(name)
-    assert spec.get("source", "").startswith("https://"), f"{name}: schema needs its documentation URL"
+    assert spec.get("source", "").startswith("https://"), (
+        f"{name}: schema needs its documentation URL"
+    )
     assert spec.get("product"), f"{name}: schema needs the product's name"
 
 
@@ -42,11 +44,15 @@ def test_fixture_matches_documented_layout(name, tmp_path):
     parts = spec.get("parts", {"": spec})
     if not isinstance(built, dict):
         built = {"": built}
-    assert set(built) == set(parts), f"{name}: fixture parts {sorted(built)} vs schema {sorted(parts)}"
+    assert set(built) == set(parts), (
+        f"{name}: fixture parts {sorted(built)} vs schema {sorted(parts)}"
+    )
     for part, pspec in parts.items():
         if pspec.get("kind") == "stac-item":
             problems = _common.stac_item_problems(built[part], pspec)
         else:
             problems = _common.structure_problems(built[part], pspec)
-        assert not problems, (f"{name}{'/' + part if part else ''} drifted from {spec['source']}: "
-                              + "; ".join(problems))
+        assert not problems, (
+            f"{name}{'/' + part if part else ''} drifted from {spec['source']}: "
+            + "; ".join(problems)
+        )

@@ -57,16 +57,32 @@ def _notebook(cells: list[dict]) -> dict:
 
 
 def _code(source: str, outputs: list[dict], tags=()) -> dict:
-    return {"cell_type": "code", "source": source, "metadata": {"tags": list(tags)},
-            "outputs": outputs, "execution_count": 1}
+    return {
+        "cell_type": "code",
+        "source": source,
+        "metadata": {"tags": list(tags)},
+        "outputs": outputs,
+        "execution_count": 1,
+    }
 
 
 def test_notebook_scan_names_the_cell_with_an_error(tmp_path):
-    nb = _notebook([
-        _code("x = 1", []),
-        _code("1 / 0", [{"output_type": "error", "ename": "ZeroDivisionError",
-                         "evalue": "division by zero", "traceback": []}]),
-    ])
+    nb = _notebook(
+        [
+            _code("x = 1", []),
+            _code(
+                "1 / 0",
+                [
+                    {
+                        "output_type": "error",
+                        "ename": "ZeroDivisionError",
+                        "evalue": "division by zero",
+                        "traceback": [],
+                    }
+                ],
+            ),
+        ]
+    )
     path = tmp_path / "lesson.ipynb"
     path.write_text(json.dumps(nb))
     problems = eonb_build.notebook_errors(path)
@@ -74,13 +90,26 @@ def test_notebook_scan_names_the_cell_with_an_error(tmp_path):
 
 
 def test_notebook_scan_catches_stderr_and_skips_expected_errors(tmp_path):
-    nb = _notebook([
-        _code("import warnings", [{"output_type": "stream", "name": "stderr",
-                                   "text": "UserWarning: something\n"}]),
-        _code("raise ValueError('on purpose')",
-              [{"output_type": "error", "ename": "ValueError", "evalue": "on purpose",
-                "traceback": []}], tags=["raises-exception"]),
-    ])
+    nb = _notebook(
+        [
+            _code(
+                "import warnings",
+                [{"output_type": "stream", "name": "stderr", "text": "UserWarning: something\n"}],
+            ),
+            _code(
+                "raise ValueError('on purpose')",
+                [
+                    {
+                        "output_type": "error",
+                        "ename": "ValueError",
+                        "evalue": "on purpose",
+                        "traceback": [],
+                    }
+                ],
+                tags=["raises-exception"],
+            ),
+        ]
+    )
     path = tmp_path / "lesson.ipynb"
     path.write_text(json.dumps(nb))
     problems = eonb_build.notebook_errors(path)
@@ -93,10 +122,10 @@ def test_html_scan_finds_tracebacks_outside_expected_error_cells(tmp_path):
     page.write_text(
         '<div class="cell docutils container"><div class="cell_output">'
         '<div class="output traceback highlight-ipythontb"><pre>URLError: no network</pre></div>'
-        '</div></div>'
+        "</div></div>"
         '<div class="cell tag_raises-exception docutils container"><div class="cell_output">'
         '<div class="output traceback highlight-ipythontb"><pre>ValueError: on purpose</pre></div>'
-        '</div></div>'
+        "</div></div>"
     )
     problems = eonb_build.html_errors(page)
     assert len(problems) == 1
@@ -109,8 +138,11 @@ def _mini_book(tmp_path: Path, pages: dict[str, str]) -> Path:
     (book / "book").mkdir(parents=True)
     shutil.copytree(ROOT / "_ext", book / "_ext")
     shutil.copytree(ROOT / "tools", book / "tools", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(ROOT / "book" / "_static", book / "book" / "_static",
-                    ignore=shutil.ignore_patterns("vendor"))
+    shutil.copytree(
+        ROOT / "book" / "_static",
+        book / "book" / "_static",
+        ignore=shutil.ignore_patterns("vendor"),
+    )
     shutil.copy(ROOT / "_config.yml", book / "_config.yml")
     names = list(pages)
     toc = "format: jb-book\nroot: book/" + names[0] + "\n"
@@ -125,19 +157,31 @@ def _mini_book(tmp_path: Path, pages: dict[str, str]) -> Path:
 def _build(book: Path) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(ROOT / "tools" / "offline_guard"))
     return subprocess.run(
-        [str(Path(sys.executable).parent / "jupyter-book"), "build", str(book),
-         "--warningiserror", "--keep-going"],
-        capture_output=True, text=True, env=env, timeout=600, cwd=book,
+        [
+            str(Path(sys.executable).parent / "jupyter-book"),
+            "build",
+            str(book),
+            "--warningiserror",
+            "--keep-going",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        cwd=book,
     )
 
 
 @pytest.mark.slow
 def test_a_cell_that_raises_fails_the_build_and_names_page_and_cell(tmp_path):
-    book = _mini_book(tmp_path, {
-        "intro": "A page.\n",
-        "broken": "```{code-cell} ipython3\nx = 1\n```\n\n```{code-cell} ipython3\n"
-                  "undefined_name + 1\n```\n",
-    })
+    book = _mini_book(
+        tmp_path,
+        {
+            "intro": "A page.\n",
+            "broken": "```{code-cell} ipython3\nx = 1\n```\n\n```{code-cell} ipython3\n"
+            "undefined_name + 1\n```\n",
+        },
+    )
     result = _build(book)
     log = result.stdout + result.stderr
     assert result.returncode != 0, "a lesson with a failing cell must fail the build"
@@ -160,11 +204,14 @@ def test_an_error_while_drawing_a_figure_fails_the_build_every_time(tmp_path):
 
 @pytest.mark.slow
 def test_a_cell_tagged_raises_exception_may_show_its_error(tmp_path):
-    book = _mini_book(tmp_path, {
-        "intro": "A page.\n",
-        "teaching": "```{code-cell} ipython3\n:tags: [raises-exception]\n"
-                    "raise ValueError('this error is the point of the lesson')\n```\n",
-    })
+    book = _mini_book(
+        tmp_path,
+        {
+            "intro": "A page.\n",
+            "teaching": "```{code-cell} ipython3\n:tags: [raises-exception]\n"
+            "raise ValueError('this error is the point of the lesson')\n```\n",
+        },
+    )
     result = _build(book)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     html = (book / "_build" / "html" / "book" / "teaching.html").read_text()
@@ -178,12 +225,16 @@ def test_a_page_served_from_the_cache_still_publishes_its_outputs(tmp_path):
     cell = "```{code-cell} ipython3\nprint('forty-two', 6 * 7)\n```\n"
     book = _mini_book(tmp_path, {"intro": "A page.\n", "lesson": "First text.\n\n" + cell})
     assert _build(book).returncode == 0
-    (book / "book" / "lesson.md").write_text(HEADER.format(title="lesson") + "Edited text.\n\n" + cell)
+    (book / "book" / "lesson.md").write_text(
+        HEADER.format(title="lesson") + "Edited text.\n\n" + cell
+    )
     result = _build(book)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "Edited text" in (book / "_build" / "html" / "book" / "lesson.html").read_text()
-    for executed in (book / "_build" / "jupyter_execute" / "book" / "lesson.ipynb",
-                     book / "_build" / "html" / "_sources" / "book" / "lesson.ipynb"):
+    for executed in (
+        book / "_build" / "jupyter_execute" / "book" / "lesson.ipynb",
+        book / "_build" / "html" / "_sources" / "book" / "lesson.ipynb",
+    ):
         nb = json.loads(executed.read_text())
         outputs = [o for c in nb["cells"] if c["cell_type"] == "code" for o in c["outputs"]]
         assert outputs and "forty-two 42" in "".join(outputs[0]["text"]), executed
@@ -199,18 +250,21 @@ def test_a_real_archive_cell_is_shown_unrun_with_a_label(tmp_path):
     """A cell tagged real-archive + skip-execution (it reads a live archive) is published
     with its code, no output and a visible "not run when this page was built" label; the
     gate does not flag it; an ordinary cell on the same page still runs."""
-    book = _mini_book(tmp_path, {
-        "intro": "A page.\n",
-        "real": "```{code-cell} ipython3\nprint('ran', 6 * 7)\n```\n\n"
-                "```{code-cell} ipython3\n:tags: [real-archive, skip-execution]\n"
-                "import urllib.request\nurllib.request.urlopen('https://example.org/live')\n```\n",
-    })
+    book = _mini_book(
+        tmp_path,
+        {
+            "intro": "A page.\n",
+            "real": "```{code-cell} ipython3\nprint('ran', 6 * 7)\n```\n\n"
+            "```{code-cell} ipython3\n:tags: [real-archive, skip-execution]\n"
+            "import urllib.request\nurllib.request.urlopen('https://example.org/live')\n```\n",
+        },
+    )
     result = _build(book)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     html = (book / "_build" / "html" / "book" / "real.html").read_text()
     assert "ran 42" in html, "the ordinary cell must still be executed"
-    cell = html[html.index("tag_real-archive"):]
-    cell = cell[:cell.index("urlopen") + 200]
+    cell = html[html.index("tag_real-archive") :]
+    cell = cell[: cell.index("urlopen") + 200]
     assert "not run when this page was built" in cell and "eonb-not-run" in cell
     assert "cell_output" not in cell, "the real-archive cell must not have run"
     assert eonb_build.scan_build(book / "_build" / "html") == []

@@ -16,7 +16,6 @@ import sys
 from pathlib import Path
 
 import pytest
-import xarray as xr
 
 from eolab import datasets
 from eolab.synthetic import biomass, landsat, no2, reflectance
@@ -37,7 +36,9 @@ def test_a_user_folder_survives_build_store(tmp_path):
         reflectance.build_store(folder=folder)
     assert (folder / "thesis.txt").read_text() == "three years of work"
     assert sorted(p.name for p in folder.iterdir()) == ["thesis.txt"]
-    assert [p.name for p in tmp_path.iterdir()] == ["my_work"], "no temporary folder is left beside it"
+    assert [p.name for p in tmp_path.iterdir()] == ["my_work"], (
+        "no temporary folder is left beside it"
+    )
 
 
 def test_a_user_folder_survives_build_catalogue(tmp_path):
@@ -74,7 +75,9 @@ def test_an_empty_folder_is_filled_and_reused(tmp_path):
     assert sizes["COMPLETE"] == 3 and any(n.startswith("tile_") for n in sizes)
     stamp = (folder / datasets.MARKER).stat().st_mtime_ns
     assert reflectance.build_store(folder=folder) == folder
-    assert (folder / datasets.MARKER).stat().st_mtime_ns == stamp, "a complete store is reused, not rebuilt"
+    assert (folder / datasets.MARKER).stat().st_mtime_ns == stamp, (
+        "a complete store is reused, not rebuilt"
+    )
 
 
 def test_cache_dir_stays_inside_the_cache(cache):
@@ -101,11 +104,13 @@ def test_a_truncated_no2_truth_file_is_detected_and_rebuilt(cache, capsys):
     path = no2.build("europe", seed=5)
     truth = path.with_name(path.stem + "-truth.nc")
     good = hashlib.sha256(truth.read_bytes()).hexdigest()
-    truth.write_bytes(b"")            # what a reader during a rebuild used to leave
+    truth.write_bytes(b"")  # what a reader during a rebuild used to leave
     capsys.readouterr()
     table = no2.ground_truth("europe", seed=5)
     out = capsys.readouterr().out
-    assert out.count("\n") == 1 and "incomplete or corrupt" in out and "-truth.nc has 0 bytes" in out
+    assert (
+        out.count("\n") == 1 and "incomplete or corrupt" in out and "-truth.nc has 0 bytes" in out
+    )
     assert hashlib.sha256(truth.read_bytes()).hexdigest() == good
     assert table.sizes["city"] > 3
     # and nothing is said when the cache is fine
@@ -115,12 +120,15 @@ def test_a_truncated_no2_truth_file_is_detected_and_rebuilt(cache, capsys):
 
 def test_a_corrupted_byte_is_caught_by_the_checksum(cache, capsys):
     folder = reflectance.build_store(folder=cache / "tiles")
-    victim = next(p for p in sorted(folder.rglob("*")) if p.is_file() and p.stat().st_size > 100
-                  and p.name != datasets.MARKER)
+    victim = next(
+        p
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.stat().st_size > 100 and p.name != datasets.MARKER
+    )
     data = bytearray(victim.read_bytes())
     data[50] ^= 0xFF
     victim.write_bytes(bytes(data))
-    datasets._VERIFIED.clear()        # a new process
+    datasets._VERIFIED.clear()  # a new process
     assert "does not match its checksum" in datasets.check_complete(folder)
     reflectance.build_store(folder=folder)
     assert "rebuilding" in capsys.readouterr().out
@@ -139,11 +147,15 @@ def test_stale_temporary_folders_are_cleaned(cache):
 
 def test_biomass_shapefile_is_byte_reproducible(cache):
     first = biomass.files(seed=0)
-    digest = {k: hashlib.sha256(p.read_bytes()).hexdigest() for k, p in first.items() if k != "countries"}
+    digest = {
+        k: hashlib.sha256(p.read_bytes()).hexdigest() for k, p in first.items() if k != "countries"
+    }
     dbf = first["protected_areas"].with_suffix(".dbf")
     dbf_digest = hashlib.sha256(dbf.read_bytes()).hexdigest()
     again = biomass.files(seed=0, overwrite=True)
-    assert {k: hashlib.sha256(p.read_bytes()).hexdigest() for k, p in again.items() if k != "countries"} == digest
+    assert {
+        k: hashlib.sha256(p.read_bytes()).hexdigest() for k, p in again.items() if k != "countries"
+    } == digest
     assert hashlib.sha256(dbf.read_bytes()).hexdigest() == dbf_digest
     assert dbf.read_bytes()[1:4] == bytes([124, 1, 1]), "DBF header date is the fixed 2024-01-01"
 
@@ -183,9 +195,16 @@ def test_two_processes_building_the_same_dataset_both_get_correct_data(cache, tm
     barrier = tmp_path / "barrier"
     barrier.mkdir()
     env = dict(os.environ, EOLAB_CACHE=str(cache))
-    procs = [subprocess.Popen([sys.executable, "-c", _RACER, str(barrier), me, "10"], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for me in ("a", "b")]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _RACER, str(barrier), me, "10"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for me in ("a", "b")
+    ]
     lines = []
     for p in procs:
         out, err = p.communicate(timeout=600)
@@ -194,7 +213,10 @@ def test_two_processes_building_the_same_dataset_both_get_correct_data(cache, tm
         lines += [line.split() for line in out.splitlines()]
     assert len(lines) == 20, lines
     assert all(nan_diff == "0" and close == "True" for _, _, nan_diff, close in lines), lines
-    assert sorted({(race, name) for race, name, _, _ in lines}) == \
-        sorted((str(r), f"reflectance-v1-seed{100 + r}") for r in range(10))
+    assert sorted({(race, name) for race, name, _, _ in lines}) == sorted(
+        (str(r), f"reflectance-v1-seed{100 + r}") for r in range(10)
+    )
     left = sorted(p.name for p in (cache / "cube").iterdir())
-    assert left == [f"reflectance-v1-seed{100 + r}" for r in range(10)], "no temporary folder is left"
+    assert left == [f"reflectance-v1-seed{100 + r}" for r in range(10)], (
+        "no temporary folder is left"
+    )

@@ -14,18 +14,28 @@ import xarray as xr
 from eolab import clouds
 
 CLEAR_LAND, CLEAR_WATER, CLOUD, SHADOW, CIRRUS_CLOUD, FILL = 21824, 21952, 22280, 23888, 55052, 1
-DILATED = 21824 - 64 + 2 + (2 << 8) - (1 << 8)   # dilated cloud, medium cloud confidence, clear bit unset
+DILATED = (
+    21824 - 64 + 2 + (2 << 8) - (1 << 8)
+)  # dilated cloud, medium cloud confidence, clear bit unset
 
 
 def qa_scene(values) -> xr.DataArray:
     arr = np.array(values, dtype="uint16")
-    return xr.DataArray(arr, dims=("time", "y", "x"),
-                        coords={"time": np.arange(arr.shape[0]), "y": np.arange(arr.shape[1]) * -30.0,
-                                "x": np.arange(arr.shape[2]) * 30.0})
+    return xr.DataArray(
+        arr,
+        dims=("time", "y", "x"),
+        coords={
+            "time": np.arange(arr.shape[0]),
+            "y": np.arange(arr.shape[1]) * -30.0,
+            "x": np.arange(arr.shape[2]) * 30.0,
+        },
+    )
 
 
 def test_documented_usgs_values_decode_to_their_flags():
-    qa = xr.DataArray(np.array([CLEAR_LAND, CLEAR_WATER, CLOUD, SHADOW, CIRRUS_CLOUD, FILL], dtype="uint16"))
+    qa = xr.DataArray(
+        np.array([CLEAR_LAND, CLEAR_WATER, CLOUD, SHADOW, CIRRUS_CLOUD, FILL], dtype="uint16")
+    )
     flags = clouds.decode_qa(qa)
     assert flags["clear"].values.tolist() == [True, True, False, True, False, False]
     assert flags["water"].values.tolist() == [False, True, False, False, False, False]
@@ -40,11 +50,20 @@ def test_documented_usgs_values_decode_to_their_flags():
 
 def test_clear_mask_is_stricter_than_the_usgs_clear_bit():
     """USGS's clear bit is set on cloud shadow; the analysis mask must not be."""
-    qa = xr.DataArray(np.array([CLEAR_LAND, CLEAR_WATER, SHADOW, CLOUD, DILATED, FILL], dtype="uint16"))
+    qa = xr.DataArray(
+        np.array([CLEAR_LAND, CLEAR_WATER, SHADOW, CLOUD, DILATED, FILL], dtype="uint16")
+    )
     assert clouds.flag_mask(qa, "clear").values.tolist() == [True, True, True, False, False, False]
     assert clouds.clear_mask(qa).values.tolist() == [True, True, False, False, False, False]
     # Choosing what to exclude: keep shadows if you only care about clouds.
-    assert clouds.clear_mask(qa, exclude=("cloud",)).values.tolist() == [True, True, True, False, True, False]
+    assert clouds.clear_mask(qa, exclude=("cloud",)).values.tolist() == [
+        True,
+        True,
+        True,
+        False,
+        True,
+        False,
+    ]
 
 
 def test_cloud_fraction_counts_only_valid_pixels_in_the_aoi():
@@ -54,8 +73,11 @@ def test_cloud_fraction_counts_only_valid_pixels_in_the_aoi():
     # scene 0: 6 valid pixels, 2 cloudy; scene 1: 8 valid, 2 cloudy.
     np.testing.assert_allclose(clouds.cloud_fraction(qa), [2 / 6, 2 / 8])
     np.testing.assert_allclose(clouds.clear_fraction(qa), [3 / 6, 6 / 8])
-    aoi = xr.DataArray(np.array([[True, True, False, False], [True, True, False, False]]),
-                       dims=("y", "x"), coords={"y": qa.y, "x": qa.x})
+    aoi = xr.DataArray(
+        np.array([[True, True, False, False], [True, True, False, False]]),
+        dims=("y", "x"),
+        coords={"y": qa.y, "x": qa.x},
+    )
     # In the western half: scene 0 has 2 valid pixels, both cloud; scene 1 none cloudy.
     np.testing.assert_allclose(clouds.cloud_fraction(qa, aoi), [1.0, 0.0])
     assert clouds.cloud_fraction(qa).attrs["units"] == "1"
@@ -71,22 +93,36 @@ def test_fractions_work_lazily_with_dask():
 def test_aoi_mask_from_a_lon_lat_polygon():
     x = 385350 + 30 * (np.arange(100) + 0.5)
     y = -2727660 - 30 * (np.arange(80) + 0.5)
-    like = xr.DataArray(np.zeros((80, 100)), dims=("y", "x"), coords={"y": y, "x": x}, attrs={"crs": "EPSG:32635"})
+    like = xr.DataArray(
+        np.zeros((80, 100)), dims=("y", "x"), coords={"y": y, "x": x}, attrs={"crs": "EPSG:32635"}
+    )
     from pyproj import Transformer
 
     to_ll = Transformer.from_crs(32635, 4326, always_xy=True)
-    corners = [to_ll.transform(xx, yy) for xx, yy in
-               [(x[10] - 15, y[10] + 15), (x[49] + 15, y[10] + 15), (x[49] + 15, y[39] - 15), (x[10] - 15, y[39] - 15)]]
+    corners = [
+        to_ll.transform(xx, yy)
+        for xx, yy in [
+            (x[10] - 15, y[10] + 15),
+            (x[49] + 15, y[10] + 15),
+            (x[49] + 15, y[39] - 15),
+            (x[10] - 15, y[39] - 15),
+        ]
+    ]
     mask = clouds.aoi_mask(like, {"type": "Polygon", "coordinates": [corners + [corners[0]]]})
     assert mask.dims == ("y", "x") and mask.dtype == bool
-    assert abs(int(mask.sum()) - 40 * 30) <= 40   # a 40 x 30 pixel box, give or take a pixel along its edge
+    assert (
+        abs(int(mask.sum()) - 40 * 30) <= 40
+    )  # a 40 x 30 pixel box, give or take a pixel along its edge
 
 
-@pytest.mark.parametrize("bad, error, words", [
-    (xr.DataArray(np.array([21824.0, 22280.0])), TypeError, "integers"),
-    (np.array([21824], dtype="uint16"), TypeError, "xarray.DataArray"),
-    (xr.DataArray(np.array([70000, 1], dtype="int64")), ValueError, "0-65535"),
-])
+@pytest.mark.parametrize(
+    "bad, error, words",
+    [
+        (xr.DataArray(np.array([21824.0, 22280.0])), TypeError, "integers"),
+        (np.array([21824], dtype="uint16"), TypeError, "xarray.DataArray"),
+        (xr.DataArray(np.array([70000, 1], dtype="int64")), ValueError, "0-65535"),
+    ],
+)
 def test_bad_qa_is_refused_with_a_clear_message(bad, error, words):
     with pytest.raises(error, match=words):
         clouds.flag_mask(bad, "cloud")

@@ -30,12 +30,12 @@ def code_lines(text: str) -> list[tuple[int, str]]:
             i += 1
             continue
         fence, j = m.group(1), i + 1
-        if j < len(lines) and lines[j].strip() == "---":     # options as a YAML block
+        if j < len(lines) and lines[j].strip() == "---":  # options as a YAML block
             j += 1
             while j < len(lines) and lines[j].strip() != "---":
                 j += 1
             j += 1
-        else:                                                 # options as :key: lines
+        else:  # options as :key: lines
             while j < len(lines) and re.match(r"^:[\w-]+:", lines[j]):
                 j += 1
         k = j
@@ -47,9 +47,24 @@ def code_lines(text: str) -> list[tuple[int, str]]:
 
 
 def test_code_lines_are_found_and_options_skipped():
-    page = "\n".join(["# T", "```{code-cell} ipython3", "---", "mystnb:", "  figure:",
-                      "    caption: " + "x" * 200, "---", "a = 1", "```", "text " * 40,
-                      "````{code-cell} ipython3", ":tags: [hide-input]", "b = 2", "````"])
+    page = "\n".join(
+        [
+            "# T",
+            "```{code-cell} ipython3",
+            "---",
+            "mystnb:",
+            "  figure:",
+            "    caption: " + "x" * 200,
+            "---",
+            "a = 1",
+            "```",
+            "text " * 40,
+            "````{code-cell} ipython3",
+            ":tags: [hide-input]",
+            "b = 2",
+            "````",
+        ]
+    )
     assert code_lines(page) == [(8, "a = 1"), (13, "b = 2")]
 
 
@@ -57,7 +72,12 @@ def test_code_lines_are_found_and_options_skipped():
 def test_code_cells_fit_in_80_characters(page: Path):
     lines = code_lines(page.read_text(encoding="utf-8"))
     assert lines, f"{page.name} has no code cells"
-    long = [f"line {n} ({len(line)} characters): {line.strip()[:70]}"
-            for n, line in lines if len(line) > MAX_CHARS]
-    assert not long, (f"{page.name}: code lines over {MAX_CHARS} characters (break them, e.g. "
-                      "`black --line-length 80` on the cell):\n  " + "\n  ".join(long))
+    long = [
+        f"line {n} ({len(line)} characters): {line.strip()[:70]}"
+        for n, line in lines
+        if len(line) > MAX_CHARS
+    ]
+    assert not long, (
+        f"{page.name}: code lines over {MAX_CHARS} characters (break them, e.g. "
+        "`black --line-length 80` on the cell):\n  " + "\n  ".join(long)
+    )

@@ -49,7 +49,9 @@ def _server_threads() -> list[threading.Thread]:
 
 
 def _get(server, path, headers=None, method="GET"):
-    conn = http.client.HTTPConnection(server.host, int(server.url.rsplit(":", 1)[1].strip("/")), timeout=5)
+    conn = http.client.HTTPConnection(
+        server.host, int(server.url.rsplit(":", 1)[1].strip("/")), timeout=5
+    )
     try:
         conn.request(method, path, headers=headers or {})
         response = conn.getresponse()
@@ -60,7 +62,10 @@ def _get(server, path, headers=None, method="GET"):
 
 # --------------------------------------------------------------------------- the service stays local
 
-@pytest.mark.parametrize("host", ["0.0.0.0", "", "::", "192.168.1.10", "10.0.0.1", "example.org", "::1"])
+
+@pytest.mark.parametrize(
+    "host", ["0.0.0.0", "", "::", "192.168.1.10", "10.0.0.1", "example.org", "::1"]
+)
 def test_the_service_refuses_any_address_but_loopback(tmp_path, host):
     with pytest.raises(ValueError, match=r"refusing host .*only on this machine's IPv4 loopback"):
         with cube.serve(tmp_path, host=host):
@@ -82,6 +87,7 @@ def test_serving_a_missing_folder_says_so(tmp_path):
 
 # --------------------------------------------------------------------------- it always stops
 
+
 def test_the_server_stops_when_the_block_fails(tmp_path):
     (tmp_path / "a.bin").write_bytes(b"x" * 100)
     with pytest.raises(ZeroDivisionError):
@@ -102,7 +108,7 @@ def test_stopping_hangs_up_on_idle_keep_alive_clients(tmp_path):
         port = int(server.url.rsplit(":", 1)[1].strip("/"))
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
         conn.request("GET", "/a.bin")
-        assert conn.getresponse().read() == b"x" * 10    # connection kept alive, idle
+        assert conn.getresponse().read() == b"x" * 10  # connection kept alive, idle
     # Stopped promptly (not after the handler's 10 s idle timeout), nothing left running.
     assert not _server_threads()
     assert conn.sock.recv(1) == b"", "the server must have closed the idle connection"
@@ -122,6 +128,7 @@ def test_a_remote_cube_leaves_no_client_open_and_prints_nothing(store, capfd):
 
 # --------------------------------------------------------------------------- HTTP for a lazy reader
 
+
 def test_the_server_answers_ranges_and_counts_every_byte(tmp_path):
     payload = bytes(range(256)) * 4
     (tmp_path / "sub").mkdir()
@@ -135,7 +142,11 @@ def test_the_server_answers_ranges_and_counts_every_byte(tmp_path):
         assert whole.log == [f"GET /sub/f.bin 200 {len(payload)}"]
 
         status, headers, body = _get(server, "/sub/f.bin", {"Range": "bytes=10-19"})
-        assert status == 206 and body == payload[10:20] and headers["Content-Range"] == "bytes 10-19/1024"
+        assert (
+            status == 206
+            and body == payload[10:20]
+            and headers["Content-Range"] == "bytes 10-19/1024"
+        )
         assert _get(server, "/sub/f.bin", {"Range": "bytes=-4"})[2] == payload[-4:]
         assert _get(server, "/sub/f.bin", {"Range": "bytes=1000-"})[2] == payload[1000:]
         assert _get(server, "/sub/f.bin", {"Range": "bytes=5000-6000"})[0] == 416
@@ -151,6 +162,7 @@ def test_the_server_answers_ranges_and_counts_every_byte(tmp_path):
 
 
 # --------------------------------------------------------------------------- lazy pixel access
+
 
 def test_opening_reads_metadata_only_and_a_pixel_reads_one_chunk(store):
     local = xr.open_zarr(store / "sm_time.zarr")
@@ -213,20 +225,29 @@ def test_boxes_and_days_are_checked(local_cube):
         cube.area_subset(local_cube, lat=(30, 31), lon=(12, 13))
     with pytest.raises(ValueError, match="no time step on 2030-01-01.*2012-01-01..2021-12-31"):
         cube.day_map(local_cube, "2030-01-01")
-    box = cube.area_subset(local_cube, lat=(52, 53), lon=(12, 13), time=("2018-07-01", "2018-07-31"))
+    box = cube.area_subset(
+        local_cube, lat=(52, 53), lon=(12, 13), time=("2018-07-01", "2018-07-31")
+    )
     assert box.sizes == {"time": 31, "lat": 4, "lon": 4}
 
 
 def test_a_missing_file_download_names_the_url(store):
     with cube.serve(store) as server:
         with pytest.raises(FileNotFoundError, match="could not download.*nothing.nc"):
-            cube.download_files([server.url + "daily/2018/" + cube.CCI_SM_DAILY_NAME.format(
-                np.datetime64("2018-01-01").astype(object)), server.url + "nothing.nc"])
+            cube.download_files(
+                [
+                    server.url
+                    + "daily/2018/"
+                    + cube.CCI_SM_DAILY_NAME.format(np.datetime64("2018-01-01").astype(object)),
+                    server.url + "nothing.nc",
+                ]
+            )
         with pytest.raises(ValueError, match="no URLs"):
             cube.download_files([])
 
 
 # --------------------------------------------------------------------------- the resource claim
+
 
 def _row(routes, question, route):
     """The exact measurement (``requests``, ``bytes_sent``, ``seconds``) of one question and route."""
@@ -243,17 +264,26 @@ def test_pixel_access_moves_at_least_ten_times_fewer_bytes_for_one_pixel_series(
     assert files.requests == 3653, "the file route must fetch every daily file"
     assert files.bytes_sent >= 10 * pixels.bytes_sent, (
         f"file download {files.bytes_sent:,} B vs pixel access {pixels.bytes_sent:,} B: "
-        f"only {files.bytes_sent / pixels.bytes_sent:.1f}x")
+        f"only {files.bytes_sent / pixels.bytes_sent:.1f}x"
+    )
     # (compare_routes raises if the two routes return different values.)
 
 
 def test_chunk_layout_decides_which_question_is_cheap(routes, store):
-    pixel_time, pixel_space = _row(routes, "pixel", "pixel access, time"), _row(routes, "pixel", "pixel access, space")
-    scene_time, scene_space = _row(routes, "scene", "pixel access, time"), _row(routes, "scene", "pixel access, space")
-    assert pixel_time.bytes_sent * 5 < pixel_space.bytes_sent     # a series: time-optimised chunks win
-    assert scene_space.bytes_sent * 5 < scene_time.bytes_sent     # a map: space-optimised chunks win
+    pixel_time, pixel_space = (
+        _row(routes, "pixel", "pixel access, time"),
+        _row(routes, "pixel", "pixel access, space"),
+    )
+    scene_time, scene_space = (
+        _row(routes, "scene", "pixel access, time"),
+        _row(routes, "scene", "pixel access, space"),
+    )
+    assert pixel_time.bytes_sent * 5 < pixel_space.bytes_sent  # a series: time-optimised chunks win
+    assert scene_space.bytes_sent * 5 < scene_time.bytes_sent  # a map: space-optimised chunks win
     # A whole map from time-long chunks reads every chunk of the variable: the whole store.
-    sm_chunks = sum(f.stat().st_size for f in (store / "sm_time.zarr" / "sm").rglob("*") if f.is_file())
+    sm_chunks = sum(
+        f.stat().st_size for f in (store / "sm_time.zarr" / "sm").rglob("*") if f.is_file()
+    )
     assert scene_time.bytes_sent >= sm_chunks
     # One day's map is one small file: there the file route is the cheapest of all.
     assert _row(routes, "scene", "file download").bytes_sent < scene_space.bytes_sent
@@ -280,6 +310,7 @@ def test_compare_routes_rejects_an_unknown_question(store):
 
 
 # --------------------------------------------------------------------------- mosaics and composites
+
 
 @pytest.fixture(scope="module")
 def tiles(tmp_path_factory):

@@ -29,19 +29,24 @@ def _raw(server, request: bytes) -> bytes:
     return out
 
 
-@pytest.mark.parametrize("request_bytes", [
-    b"GET /f%00.bin HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
-    b"GET /f\x00.bin HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
-    b"GET /f.bin HTTP/1.1\r\nHost: 127.0.0.1\r\nRange: bytes=" + b"9" * 5000 + b"-\r\n\r\n",
-    b"GET /f.bin HTTP/1.1\r\nHost: 127.0.0.1\r\nRange: bytes=0-" + b"1" * 5000 + b"\r\n\r\n",
-], ids=["percent-00", "nul-in-request-line", "5000-digit-range-start", "5000-digit-range-end"])
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        b"GET /f%00.bin HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        b"GET /f\x00.bin HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        b"GET /f.bin HTTP/1.1\r\nHost: 127.0.0.1\r\nRange: bytes=" + b"9" * 5000 + b"-\r\n\r\n",
+        b"GET /f.bin HTTP/1.1\r\nHost: 127.0.0.1\r\nRange: bytes=0-" + b"1" * 5000 + b"\r\n\r\n",
+    ],
+    ids=["percent-00", "nul-in-request-line", "5000-digit-range-start", "5000-digit-range-end"],
+)
 def test_malformed_requests_get_400(folder, request_bytes):
     with cube.serve(folder) as server:
         answer = _raw(server, request_bytes)
         assert answer.startswith(b"HTTP/1.1 400"), answer[:100]
         # and the server still answers the next request
-        assert _raw(server, b"GET /f.bin HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n") \
-            .startswith(b"HTTP/1.1 200")
+        assert _raw(
+            server, b"GET /f.bin HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        ).startswith(b"HTTP/1.1 200")
 
 
 def test_a_foreign_host_header_is_refused(folder):
@@ -52,7 +57,9 @@ def test_a_foreign_host_header_is_refused(folder):
             answer = _raw(server, f"GET /f.bin HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
             assert answer.startswith(b"HTTP/1.1 403"), (host, answer[:80])
         for host in (f"127.0.0.1:{port}", f"localhost:{port}", "localhost", "[::1]:80"):
-            answer = _raw(server, f"GET /f.bin HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+            answer = _raw(
+                server, f"GET /f.bin HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode()
+            )
             assert answer.startswith(b"HTTP/1.1 200"), (host, answer[:80])
 
 
@@ -71,7 +78,10 @@ def test_stop_joins_every_handler_thread_and_the_count_is_final(folder):
         for w in workers:
             w.join()
         # and a few idle keep-alive connections left open by clients
-        idle = [socket.create_connection(("127.0.0.1", int(url.split(":")[2].split("/")[0]))) for _ in range(3)]
+        idle = [
+            socket.create_connection(("127.0.0.1", int(url.split(":")[2].split("/")[0])))
+            for _ in range(3)
+        ]
         for s in idle:
             s.sendall(b"GET /f.bin HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         time.sleep(0.3)

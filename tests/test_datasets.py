@@ -33,8 +33,16 @@ def test_unknown_dataset_error_lists_the_known_names():
 
 def test_a_dataset_kind_must_be_real_or_synthetic():
     with pytest.raises(ValueError, match="kind must be one of"):
-        DatasetInfo(name="x", title="x", kind="simulated", description="", real_product="",
-                    provenance="", licence="", loader=lambda: None)
+        DatasetInfo(
+            name="x",
+            title="x",
+            kind="simulated",
+            description="",
+            real_product="",
+            provenance="",
+            licence="",
+            loader=lambda: None,
+        )
 
 
 def test_ostia_sst_loads_as_cf_dataset_in_celsius_with_provenance():
@@ -42,7 +50,9 @@ def test_ostia_sst_loads_as_cf_dataset_in_celsius_with_provenance():
     sst = ds["sst"]
     assert sst.dims == ("time", "lat", "lon")
     assert sst.attrs["units"] == "degC" and sst.attrs["standard_name"] == "sea_surface_temperature"
-    assert ds.attrs["eolab_kind"] == "real" and "Open Government Licence" in ds.attrs["eolab_licence"]
+    assert (
+        ds.attrs["eolab_kind"] == "real" and "Open Government Licence" in ds.attrs["eolab_licence"]
+    )
     # Tropical ocean: coastal upwelling off Peru reaches ~16 degC, warm pools ~31 degC.
     assert 15 < float(sst.min()) < 20 and 29 < float(sst.max()) < 33
     kelvin = datasets.load("ostia_sst", units="K")["sst"]
@@ -76,9 +86,13 @@ def test_building_folder_is_all_or_nothing(tmp_path):
 
     target.mkdir()
     (target / "README.txt").write_text(datasets.synthetic_note("Scenes", "eolab.x", 3, 1))
-    (target / "stale.nc").write_text("an interrupted run left this")   # an incomplete eolab folder
-    with datasets.building_folder(target, datasets.synthetic_note("Scenes", "eolab.x", 3, 1)) as tmp:
+    (target / "stale.nc").write_text("an interrupted run left this")  # an incomplete eolab folder
+    with datasets.building_folder(
+        target, datasets.synthetic_note("Scenes", "eolab.x", 3, 1)
+    ) as tmp:
         (tmp / "scene.nc").write_text("complete")
     assert sorted(p.name for p in target.iterdir()) == [datasets.MARKER, "README.txt", "scene.nc"]
-    assert "SYNTHETIC data made by eolab.x (seed 3, version 1)" in (target / "README.txt").read_text()
+    assert (
+        "SYNTHETIC data made by eolab.x (seed 3, version 1)" in (target / "README.txt").read_text()
+    )
     assert [p.name for p in target.parent.iterdir()] == ["scenes-v1"], "no temporary folder is left"

@@ -20,9 +20,7 @@ Specifications:
 
 from __future__ import annotations
 
-import json
 import re
-import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -31,7 +29,6 @@ from urllib.parse import parse_qs, urlparse
 import nbformat
 import pytest
 import yaml
-
 from conftest import ROOT, SITE
 from launch_results import recording, this_python
 
@@ -67,17 +64,27 @@ def site_file(docname: str, href: str) -> Path:
 
 # --------------------------------------------------------------------------- launch notebooks
 
+
 def test_launch_notebooks_are_generated_and_up_to_date():
     problems = notebooks.stale()
-    assert not problems, "notebooks/ is stale (run `make notebooks` and commit):\n" + "\n".join(problems)
+    assert not problems, "notebooks/ is stale (run `make notebooks` and commit):\n" + "\n".join(
+        problems
+    )
 
 
 def test_binder_installs_everything_from_requirements(repo_root):
     """Binder installs requirements.txt only: it must pull in eolab itself."""
-    lines = [line.split("#")[0].strip() for line in (repo_root / "requirements.txt").read_text().splitlines()]
-    assert "-e ." in lines or "." in lines, "requirements.txt must install eolab from the repository (`-e .`)"
+    lines = [
+        line.split("#")[0].strip()
+        for line in (repo_root / "requirements.txt").read_text().splitlines()
+    ]
+    assert "-e ." in lines or "." in lines, (
+        "requirements.txt must install eolab from the repository (`-e .`)"
+    )
     pinned = [line for line in lines if line and not line.startswith("-")]
-    assert all("==" in line for line in pinned), f"unpinned requirements: {[p for p in pinned if '==' not in p]}"
+    assert all("==" in line for line in pinned), (
+        f"unpinned requirements: {[p for p in pinned if '==' not in p]}"
+    )
 
 
 @pytest.mark.parametrize("doc", [doc for doc, _ in LESSONS], ids=LESSON_IDS)
@@ -99,8 +106,10 @@ def test_launch_buttons_point_at_the_lesson_notebook(doc, repo_root):
     assert (repo_root / nb).exists(), f"{nb} is missing: run `make notebooks`"
 
     binder = links["Launch on Binder"]
-    assert binder == (f"{CONFIG['launch_buttons']['binderhub_url']}/v2/gh/{ORG}/{REPO}/{BRANCH}"
-                      f"?urlpath=lab/tree/{nb}")
+    assert binder == (
+        f"{CONFIG['launch_buttons']['binderhub_url']}/v2/gh/{ORG}/{REPO}/{BRANCH}"
+        f"?urlpath=lab/tree/{nb}"
+    )
 
     hub = urlparse(links["Launch on JupyterHub"])
     assert f"{hub.scheme}://{hub.netloc}" == CONFIG["launch_buttons"]["jupyterhub_url"]
@@ -108,11 +117,13 @@ def test_launch_buttons_point_at_the_lesson_notebook(doc, repo_root):
     query = {k: v[0] for k, v in parse_qs(hub.query).items()}
     assert query == {"repo": REPO_URL, "branch": BRANCH, "urlpath": f"lab/tree/{REPO}/{nb}"}
 
-    assert links["Launch on Colab"] == (f"{CONFIG['launch_buttons']['colab_url']}/github/{ORG}/{REPO}"
-                                        f"/blob/{BRANCH}/{nb}")
+    assert links["Launch on Colab"] == (
+        f"{CONFIG['launch_buttons']['colab_url']}/github/{ORG}/{REPO}/blob/{BRANCH}/{nb}"
+    )
 
 
 # --------------------------------------------------------------------------- downloads
+
 
 @pytest.mark.build
 @pytest.mark.parametrize("doc", [doc for doc, _ in LESSONS], ids=LESSON_IDS)
@@ -122,11 +133,17 @@ def test_downloads_executed_notebook_source_and_pdf(doc):
     nb = nbformat.read(executed, as_version=4)
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert outputs, f"{executed.name} has no outputs: it must be the executed notebook"
-    unexpected = [o for c in nb.cells if c.cell_type == "code"
-                  and "raises-exception" not in c.metadata.get("tags", [])
-                  for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    unexpected = [
+        o
+        for c in nb.cells
+        if c.cell_type == "code" and "raises-exception" not in c.metadata.get("tags", [])
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "error"
+    ]
     assert not unexpected, unexpected
-    assert site_file(doc, links["Download source file"]).read_text(encoding="utf-8").startswith("---")
+    assert (
+        site_file(doc, links["Download source file"]).read_text(encoding="utf-8").startswith("---")
+    )
     for label in ("PDF handout of this page", "The whole course as one PDF"):
         pdf = site_file(doc, links[label])
         assert pdf.exists(), f"{label}: {pdf} missing (make test runs tools/pdf_handouts.py)"
@@ -134,6 +151,7 @@ def test_downloads_executed_notebook_source_and_pdf(doc):
 
 
 # --------------------------------------------------------------------------- JupyterLite practice
+
 
 @pytest.mark.parametrize("doc,source", LESSONS, ids=LESSON_IDS)
 def test_every_lesson_has_practice_that_pyodide_can_run(doc, source):
@@ -153,8 +171,12 @@ def _code_names(source: str, context) -> set[str]:
         return set()
     names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, context)}
     if context is ast.Store:
-        names |= {a.asname or a.name.split(".")[0] for n in ast.walk(tree)
-                  if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
+        names |= {
+            a.asname or a.name.split(".")[0]
+            for n in ast.walk(tree)
+            if isinstance(n, (ast.Import, ast.ImportFrom))
+            for a in n.names
+        }
     return names
 
 
@@ -172,11 +194,17 @@ def test_practice_cells_leave_the_lessons_variables_alone(doc, source):
     for i, cell in enumerate(cells):
         if not practice[i]:
             continue
-        before = set().union(*[_code_names(c.source, ast.Store) for c, p in zip(cells[:i], practice) if not p])
-        later = set().union(*[_code_names(c.source, ast.Load) for c in cells[i + 1:]])
-        clash = _code_names(cell.source, ast.Store) & before & later - {"np", "xr", "pd", "plt", "math"}
+        before = set().union(
+            *[_code_names(c.source, ast.Store) for c, p in zip(cells[:i], practice) if not p]
+        )
+        later = set().union(*[_code_names(c.source, ast.Load) for c in cells[i + 1 :]])
+        clash = (
+            _code_names(cell.source, ast.Store) & before & later - {"np", "xr", "pd", "plt", "math"}
+        )
         if clash:
-            problems.append(f"practice cell `{cell.source.splitlines()[0][:50]}` overwrites {sorted(clash)}")
+            problems.append(
+                f"practice cell `{cell.source.splitlines()[0][:50]}` overwrites {sorted(clash)}"
+            )
     assert not problems, problems
 
 
@@ -200,7 +228,8 @@ def test_practice_notebook_runs_without_eolab(doc, practice_contents):
     nb.cells.insert(0, blocker)
     # The notebook's own "Check yourself" (eonb_book/lite_checks.py): the expected answer is
     # "Right", and at least two usual mistakes are each named by their own message.
-    nb.cells.append(nbformat.v4.new_code_cell("""\
+    nb.cells.append(
+        nbformat.v4.new_code_cell("""\
 import contextlib, io
 said = io.StringIO()
 with contextlib.redirect_stdout(said):
@@ -212,12 +241,19 @@ for value, why in mistakes():
     with contextlib.redirect_stdout(said):
         verdict = check_answer(value)
     assert verdict is False and why in said.getvalue(), (value, why, said.getvalue())
-print("checks ok")"""))
+print("checks ok")""")
+    )
     # Recorded for the page "Where each lesson runs" (JupyterLite column).
     with recording(f"lite-practice/{practice.name}", [practice.name]) as details:
-        NotebookClient(nb, kernel_name="python3", timeout=120,
-                       resources={"metadata": {"path": str(out / lite_contents.PRACTICE_DIR)}}).execute()
-        errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+        NotebookClient(
+            nb,
+            kernel_name="python3",
+            timeout=120,
+            resources={"metadata": {"path": str(out / lite_contents.PRACTICE_DIR)}},
+        ).execute()
+        errors = [
+            o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"
+        ]
         assert not errors, errors
         printed = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
         assert "Replace ... with your answer" in printed, "the practice's check cell did not run"
@@ -228,8 +264,9 @@ print("checks ok")"""))
 @pytest.mark.build
 @pytest.mark.browser
 @pytest.mark.parametrize("doc", [doc for doc, _ in LESSONS], ids=LESSON_IDS)
-def test_jupyterlite_button_opens_the_practice_and_asks_for_configured_pyodide(doc, browser, site_url,
-                                                                             artifacts_dir):
+def test_jupyterlite_button_opens_the_practice_and_asks_for_configured_pyodide(
+    doc, browser, site_url, artifacts_dir
+):
     """The page's JupyterLite button opens its practice notebook from our site; the only outside
     request is the kernel fetching Pyodide from ``eonb_pyodide_url`` (JupyterLite's service worker
     does not survive request routing, so requests are recorded, not routed)."""
@@ -245,9 +282,9 @@ def test_jupyterlite_button_opens_the_practice_and_asks_for_configured_pyodide(d
         page.goto(f"{site_url}{doc}.html", wait_until="load")
         page.goto(page.url.rsplit("/", 1)[0] + "/" + href, wait_until="load")
         title = page.locator(".jp-RenderedMarkdown h1").filter(has_text="Practice:").first
-        title.wait_for(timeout=90_000)                                     # the notebook is open
+        title.wait_for(timeout=90_000)  # the notebook is open
         listing = page.locator(".jp-DirListing-itemText").filter(has_text=f"{name}.ipynb").first
-        listing.wait_for(timeout=10_000)                                   # and in the file browser
+        listing.wait_for(timeout=10_000)  # and in the file browser
         deadline = time.time() + 60
         while time.time() < deadline and not [u for u in requests if not u.startswith(site_url)]:
             page.wait_for_timeout(500)
@@ -258,14 +295,17 @@ def test_jupyterlite_button_opens_the_practice_and_asks_for_configured_pyodide(d
     pyodide_dir = PYODIDE_URL.rsplit("/", 1)[0] + "/"
     assert outside, "the practice notebook did not try to start its Pyodide kernel"
     assert all(url.startswith(pyodide_dir) for url in outside), (
-        f"JupyterLite asked for files outside {pyodide_dir}: {outside}")
+        f"JupyterLite asked for files outside {pyodide_dir}: {outside}"
+    )
 
 
 # --------------------------------------------------------------------------- PDF handouts
 
+
 def _pdf_text(pdf: Path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 @pytest.mark.build
@@ -280,11 +320,14 @@ def test_pdf_handout_is_a4_with_url_page_numbers_and_figures(doc):
     _, base = pdf_handouts.site_config()
     assert f"{base}{doc}.html" in text, "every handout page names the lesson's public URL"
     assert f"page 1 of {pages}" in text and f"page {pages} of {pages}" in text
-    images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True,
-                            check=True).stdout.splitlines()[2:]
+    images = subprocess.run(
+        ["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
     html = (SITE / f"{doc}.html").read_text(encoding="utf-8")
     figures = len(re.findall(r'<img[^>]+src="[^"]*_images/', html))
-    assert len(images) >= figures, f"{pdf.name}: {len(images)} images for {figures} figures on the page"
+    assert len(images) >= figures, (
+        f"{pdf.name}: {len(images)} images for {figures} figures on the page"
+    )
 
 
 @pytest.mark.build
@@ -292,7 +335,7 @@ def test_pdf_handout_is_a4_with_url_page_numbers_and_figures(doc):
 @pytest.mark.parametrize("doc", [doc for doc, _ in LESSONS], ids=LESSON_IDS)
 def test_print_layout_keeps_code_whole_and_solutions_hidden(doc, browser, site_url):
     """With the print stylesheet no code block scrolls (it wraps) and solutions are hidden."""
-    page = browser.new_page(viewport={"width": 794, "height": 1123})   # A4 at 96 dpi
+    page = browser.new_page(viewport={"width": 794, "height": 1123})  # A4 at 96 dpi
     try:
         page.goto(f"{site_url}{doc}.html", wait_until="load")
         page.emulate_media(media="print")
@@ -316,6 +359,8 @@ def test_course_pdf_holds_every_page():
     text = _pdf_text(pdf)
     for doc, _ in toc.pages(ROOT):
         html = (SITE / f"{doc}.html").read_text(encoding="utf-8")
-        title = re.sub(r"<[^>]+>|#", "", re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1)).strip()
+        title = re.sub(
+            r"<[^>]+>|#", "", re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1)
+        ).strip()
         first_words = " ".join(title.split()[:3])
         assert first_words in " ".join(text.split()), f"course PDF lacks {doc} ({first_words!r})"

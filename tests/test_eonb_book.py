@@ -47,26 +47,42 @@ def book(tmp_path: Path) -> Path:
     (tmp_path / "_toc.yml").write_text(TOC, encoding="utf-8")
     (tmp_path / "book").mkdir()
     notebook = "---\nkernelspec:\n  name: python3\n---\n# A lesson\n"
-    for name, text in {"intro.md": "# Intro\n", "setup.md": "# Setup\n", "lesson1-sst.md": notebook,
-                       "lesson1-extra.md": "# Extra\n", "glossary.md": "# Glossary\n"}.items():
+    for name, text in {
+        "intro.md": "# Intro\n",
+        "setup.md": "# Setup\n",
+        "lesson1-sst.md": notebook,
+        "lesson1-extra.md": "# Extra\n",
+        "glossary.md": "# Glossary\n",
+    }.items():
         (tmp_path / "book" / name).write_text(text, encoding="utf-8")
     return tmp_path
 
 
 def test_the_toc_walk_lists_every_existing_page_once_in_reading_order(book: Path):
     pages = toc.pages(book)
-    assert [doc for doc, _ in pages] == ["book/intro", "book/setup", "book/lesson1-sst",
-                                         "book/lesson1-extra", "book/glossary"]
+    assert [doc for doc, _ in pages] == [
+        "book/intro",
+        "book/setup",
+        "book/lesson1-sst",
+        "book/lesson1-extra",
+        "book/glossary",
+    ]
     assert all(src == book / f"{doc}.md" for doc, src in pages)
 
 
 def test_the_toc_gives_short_titles_lessons_and_executed_pages(book: Path):
     titles = toc.short_titles(toc.read(book))
-    assert titles == {"book/setup.md": "Setup", "book/lesson1-sst": "1 · Notebooks and SST",
-                      "book/lesson2-gone": "2 · Not written yet"}
+    assert titles == {
+        "book/setup.md": "Setup",
+        "book/lesson1-sst": "1 · Notebooks and SST",
+        "book/lesson2-gone": "2 · Not written yet",
+    }
     # A lesson listed but not written is still a lesson of the toc (the structure test reports it).
-    assert toc.lessons(book) == [book / "book/lesson1-sst.md", book / "book/lesson1-extra.md",
-                                 book / "book/lesson2-gone.md"]
+    assert toc.lessons(book) == [
+        book / "book/lesson1-sst.md",
+        book / "book/lesson1-extra.md",
+        book / "book/lesson2-gone.md",
+    ]
     assert [doc for doc, _ in toc.notebook_pages(book)] == ["book/lesson1-sst"]
     assert toc.page_name("book/lesson1-sst") == "lesson1-sst"
     assert lite.practice_name("book/lesson1-sst") == "lesson1-sst"
@@ -79,7 +95,7 @@ def test_the_repository_toc_starts_at_its_root_page():
     assert len({doc for doc, _ in pages}) == len(pages)
 
 
-LESSON = textwrap.dedent('''\
+LESSON = textwrap.dedent("""\
     # Sea surface temperature
 
     :::{admonition} Data used in this lesson
@@ -107,13 +123,17 @@ LESSON = textwrap.dedent('''\
     ````
 
     ## Self-check
-    ''')
+    """)
 
 
 def test_the_lesson_parser_finds_nested_directives_with_their_lines():
     blocks = lessons.directives(LESSON)
-    assert [(b.name, b.line) for b in blocks] == [("admonition", 3), ("code-cell", 12),
-                                                  ("exercise", 17), ("code-cell", 22)]
+    assert [(b.name, b.line) for b in blocks] == [
+        ("admonition", 3),
+        ("code-cell", 12),
+        ("exercise", 17),
+        ("code-cell", 22),
+    ]
     exercise = blocks[2]
     assert exercise.argument == "Warm pool"
     assert ":label: l1-warm" in exercise.body and "warm = sst > 28" in exercise.body
@@ -122,7 +142,10 @@ def test_the_lesson_parser_finds_nested_directives_with_their_lines():
 
 def test_the_lesson_parser_reads_headings_sections_and_time_outside_code():
     assert [(level, title) for level, title, _ in lessons.headings(LESSON)] == [
-        (1, "Sea surface temperature"), (2, "Prerequisites"), (2, "Self-check")]
+        (1, "Sea surface temperature"),
+        (2, "Prerequisites"),
+        (2, "Self-check"),
+    ]
     assert lessons.lesson_time(LESSON) == (30, 20)
     assert "Warm pool" in lessons.section(LESSON, "Prerequisites")
     assert lessons.section(LESSON, "What's next") is None

@@ -28,8 +28,14 @@ import xarray as xr
 from eolab import cache, datasets
 from eolab.synthetic import biomass, landsat, no2, reflectance, soil_moisture, sst_big
 
-GENERATORS = {"no2": no2, "biomass": biomass, "landsat": landsat, "reflectance": reflectance,
-              "soil_moisture": soil_moisture, "sst_big": sst_big}
+GENERATORS = {
+    "no2": no2,
+    "biomass": biomass,
+    "landsat": landsat,
+    "reflectance": reflectance,
+    "soil_moisture": soil_moisture,
+    "sst_big": sst_big,
+}
 
 # Small builds: (module, keyword arguments of build) -> what build returns is in folder.
 SMALL_BUILDS = {
@@ -121,7 +127,7 @@ def test_source_real_without_a_real_loader_is_a_clear_error(monkeypatch):
 
     import eolab
 
-    monkeypatch.setitem(sys.modules, "eolab.archives", None)     # as if the package were absent
+    monkeypatch.setitem(sys.modules, "eolab.archives", None)  # as if the package were absent
     monkeypatch.delattr(eolab, "archives", raising=False)
     with pytest.raises(ValueError, match="no real loader for 'sst_big'"):
         datasets.load("sst_big", source="real")
@@ -211,7 +217,7 @@ def test_reflectance_ndvi_recovers_the_injected_green_cover():
     tile = reflectance.load(reflectance.TILES[0])
     truth = reflectance.ground_truth().sel(x=tile.x, y=tile.y)
     ndvi = ((tile.B08 - tile.B04) / (tile.B08 + tile.B04)).compute()
-    land = truth.land_cover.isin([1, 3, 4, 5])          # forest, wheat, maize, grassland
+    land = truth.land_cover.isin([1, 3, 4, 5])  # forest, wheat, maize, grassland
     ok = (land & np.isfinite(ndvi)).transpose(*ndvi.dims).values
     green = truth.green_cover.transpose(*ndvi.dims).values
     r = np.corrcoef(ndvi.values[ok], green[ok])[0, 1]
@@ -225,7 +231,7 @@ def test_soil_moisture_anomalies_find_the_injected_drought_region_and_forests():
     year = ds.time.dt.year == truth.attrs["drought_year"]
     anomaly = ds.where(season & year).mean("time") - ds.where(season & ~year).mean("time")
     never_seen = ds.isnull().all("time")
-    np.testing.assert_array_equal(never_seen.values, truth.forest.values)   # forests: no retrieval
+    np.testing.assert_array_equal(never_seen.values, truth.forest.values)  # forests: no retrieval
     seen = ~truth.forest
     n = int(truth.drought_region.where(seen, False).sum())
     driest = anomaly.where(seen).values.ravel().argsort()[:n]

@@ -26,18 +26,24 @@ from eolab import clouds, grid, regions, water
 
 
 def raster(crs, x0, y0, res, ny=4, nx=4):
-    da = xr.DataArray(np.ones((ny, nx)), dims=("y", "x"),
-                      coords={"y": y0 - res * np.arange(ny), "x": x0 + res * np.arange(nx)})
+    da = xr.DataArray(
+        np.ones((ny, nx)),
+        dims=("y", "x"),
+        coords={"y": y0 - res * np.arange(ny), "x": x0 + res * np.arange(nx)},
+    )
     return da.rio.write_crs(crs)
 
 
 # --------------------------------------------------------------------------- coordinates
 
-@pytest.mark.parametrize("lat,lon",
-                         [("lat", "lon"), ("latitude", "longitude"), ("nav_lat", "nav_lon")])
+
+@pytest.mark.parametrize(
+    "lat,lon", [("lat", "lon"), ("latitude", "longitude"), ("nav_lat", "nav_lon")]
+)
 def test_latitude_and_longitude_are_found_under_their_usual_names(lat, lon):
-    da = xr.DataArray(np.zeros((2, 3)), dims=(lat, lon),
-                      coords={lat: [0.0, 1.0], lon: [0.0, 1.0, 2.0]})
+    da = xr.DataArray(
+        np.zeros((2, 3)), dims=(lat, lon), coords={lat: [0.0, 1.0], lon: [0.0, 1.0, 2.0]}
+    )
     assert grid.lat_lon_names(da) == (lat, lon)
 
 
@@ -63,6 +69,7 @@ def test_a_missing_coordinate_names_what_the_data_have():
 
 # --------------------------------------------------------------------------- the CRS
 
+
 def test_the_crs_is_read_from_rioxarray_odc_stac_or_attrs():
     assert grid.crs_of(raster("EPSG:32633", 5e5, 5.7e6, 30.0)).to_epsg() == 32633
     plain = xr.DataArray(np.ones((2, 2)), dims=("y", "x"), attrs={"crs": "EPSG:32635"})
@@ -76,6 +83,7 @@ def test_data_without_a_crs_are_told_how_to_set_one():
 
 
 # --------------------------------------------------------------------------- pixel area
+
 
 def test_the_cells_of_the_globe_add_up_to_the_surface_of_the_wgs84_ellipsoid():
     world = raster("EPSG:4326", -179.5, 89.5, 1.0, ny=180, nx=360)
@@ -116,22 +124,25 @@ def test_a_crs_that_distorts_area_is_refused():
 
 def test_one_area_for_every_pixel_is_refused_in_degrees():
     degrees = raster("EPSG:4326", 25.0, -24.0, 0.01)
-    with pytest.raises(ValueError,
-                       match=r"units of 'degree'.*projected CRS in metres.*reproject"):
+    with pytest.raises(ValueError, match=r"units of 'degree'.*projected CRS in metres.*reproject"):
         grid.pixel_size_m2(degrees)
     # ... while each pixel's own area is well defined: about 1.11 km x 1.02 km at 24 S
     assert float(grid.pixel_area_m2(degrees).isel(y=0, x=0)) / 1e6 == pytest.approx(1.13, abs=0.01)
 
 
 def test_the_pixel_size_needs_two_coordinates():
-    one_column = xr.DataArray(np.ones((3, 1)), dims=("y", "x"),
-                              coords={"y": [2.0, 1.0, 0.0], "x": [5.0]},
-                              attrs={"crs": "EPSG:32633"})
+    one_column = xr.DataArray(
+        np.ones((3, 1)),
+        dims=("y", "x"),
+        coords={"y": [2.0, 1.0, 0.0], "x": [5.0]},
+        attrs={"crs": "EPSG:32633"},
+    )
     with pytest.raises(ValueError, match="cannot tell the pixel size"):
         grid.pixel_size_m2(one_column)
 
 
 # --------------------------------------------------------------------------- the time axis
+
 
 def series(start="2018-01-01", days=10):
     t = pd.date_range(start, periods=days, freq="D")

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import ROOT, SITE
 
 from eonb_book import handouts as pdf_handouts
@@ -34,8 +33,11 @@ def words(text: str) -> str:
 
 def pdf_words(pdf: Path) -> str:
     assert pdf.exists(), f"{pdf} is missing (make test runs tools/pdf_handouts.py first)"
-    return words(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
-                                check=True).stdout)
+    return words(
+        subprocess.run(
+            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
+    )
 
 
 def hidden_sentences(doc: str) -> dict[str, list[str]]:
@@ -74,7 +76,9 @@ def test_both_course_pdfs_exist_and_differ_in_the_solutions():
     instructor = pdf_words(PDF / pdf_handouts.EDITION_COURSE["instructor"])
     sentences = [s for doc in LESSONS for s in hidden_sentences(doc)["solution"]]
     assert sentences
-    assert all(s in instructor for s in sentences), [s for s in sentences if s not in instructor][:3]
+    assert all(s in instructor for s in sentences), [s for s in sentences if s not in instructor][
+        :3
+    ]
     assert not any(s in learner for s in sentences), [s for s in sentences if s in learner][:3]
     assert "Instructor edition" in instructor and "Learner edition" in learner
 
@@ -88,10 +92,12 @@ def test_interactive_figure_prints_with_a_note():
 
 def test_pages_link_both_editions():
     html = (SITE / "book/lesson1-notebooks-sst.html").read_text(encoding="utf-8")
-    for href in ("_downloads/pdf/book/lesson1-notebooks-sst.pdf",
-                 "_downloads/pdf/instructor/book/lesson1-notebooks-sst.pdf",
-                 f"_downloads/pdf/{pdf_handouts.COURSE_PDF}",
-                 f"_downloads/pdf/{pdf_handouts.EDITION_COURSE['instructor']}"):
+    for href in (
+        "_downloads/pdf/book/lesson1-notebooks-sst.pdf",
+        "_downloads/pdf/instructor/book/lesson1-notebooks-sst.pdf",
+        f"_downloads/pdf/{pdf_handouts.COURSE_PDF}",
+        f"_downloads/pdf/{pdf_handouts.EDITION_COURSE['instructor']}",
+    ):
         assert href in html, f"lesson 1 does not link {href}"
 
 

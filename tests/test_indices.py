@@ -46,13 +46,13 @@ def test_an_index_of_lazy_bands_computes_nothing_until_asked():
     assert lazy.attrs == {"long_name": "NDVI", "units": "1"}
 
 
-@pytest.mark.parametrize("bad,message",
-                         [(-9999.0, r"-9999.*fill value"), (3000.0, "raw digital numbers")])
+@pytest.mark.parametrize(
+    "bad,message", [(-9999.0, r"-9999.*fill value"), (3000.0, "raw digital numbers")]
+)
 def test_bad_values_in_a_lazy_band_fail_clearly_when_computed(bad, message):
     red, nir = bands(nir_value=bad)
     lazy = indices.ndvi(red.chunk({"y": 3}), nir.chunk({"y": 3}))
     with pytest.raises(ValueError, match=message):
         lazy.compute()
     with pytest.raises(ValueError, match=message):
-        indices.ndvi(red, nir)     # in memory: at once
-
+        indices.ndvi(red, nir)  # in memory: at once

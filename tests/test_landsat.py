@@ -63,10 +63,12 @@ def test_qa_pixel_values_are_those_of_real_collection_2_scenes(archive):
     qa = xr.concat([s["qa_pixel"] for s in archive], "time")
     truth_cloud = xr.concat([s["true_cloud"] for s in archive], "time")
     values = set(np.unique(qa.values).tolist())
-    assert {21824, 21952, 22280} <= values        # clear land, clear water, high-confidence cloud
+    assert {21824, 21952, 22280} <= values  # clear land, clear water, high-confidence cloud
     cloud = truth_cloud.values.astype(bool)
     assert (qa.values[cloud] & (1 << 3)).all() and not (qa.values[~cloud] & (1 << 3)).any()
-    clear_land = np.concatenate([(s["true_clear"] & ~s["true_water"]).values.ravel() for s in archive])
+    clear_land = np.concatenate(
+        [(s["true_clear"] & ~s["true_water"]).values.ravel() for s in archive]
+    )
     assert set(np.unique(qa.values.ravel()[clear_land]).tolist()) == {21824}
 
 
@@ -75,8 +77,10 @@ def test_cloud_fraction_from_qa_pixel_equals_the_injected_cloud(archive):
     decoded = clouds.cloud_fraction(qa)
     injected = [s.attrs["cloud_fraction"] for s in archive]
     np.testing.assert_allclose(decoded, injected, atol=1e-12)
-    np.testing.assert_allclose(clouds.clear_fraction(qa), [s.attrs["clear_fraction"] for s in archive], atol=1e-12)
-    assert min(injected) < 0.05 and max(injected) > 0.5   # clear and cloudy scenes both occur
+    np.testing.assert_allclose(
+        clouds.clear_fraction(qa), [s.attrs["clear_fraction"] for s in archive], atol=1e-12
+    )
+    assert min(injected) < 0.05 and max(injected) > 0.5  # clear and cloudy scenes both occur
 
 
 def test_clouds_are_seasonal_and_scene_cover_differs_from_the_aoi(archive):
@@ -101,14 +105,18 @@ def test_lake_area_from_mndwi_follows_the_injected_extent(archive):
     full = max(s.attrs["water_area_km2"] for s in archive)
     checked = 0
     for ds in archive:
-        if ds.attrs["clear_fraction"] < 1:            # the whole window seen: compare areas directly
+        if ds.attrs["clear_fraction"] < 1:  # the whole window seen: compare areas directly
             continue
         wet = water.classify_water(reflectance(ds))
         recovered = float(water.water_area_km2(wet)[0])
         truth = ds.attrs["water_area_km2"]
         assert abs(recovered - truth) < TOLERANCE * full, (str(ds.time.values[0]), recovered, truth)
         if truth >= 2:
-            assert abs(recovered / truth - 1) < TOLERANCE, (str(ds.time.values[0]), recovered, truth)
+            assert abs(recovered / truth - 1) < TOLERANCE, (
+                str(ds.time.values[0]),
+                recovered,
+                truth,
+            )
         checked += 1
     assert checked >= 10
 
@@ -117,7 +125,11 @@ def test_every_clear_pixel_is_classified_like_the_truth_except_shallow_margins(a
     for ds in archive[::6]:
         wet = water.classify_water(reflectance(ds))
         seen = wet.notnull()
-        truth = ds["true_water"].expand_dims(time=ds.time) if "time" not in ds["true_water"].dims else ds["true_water"]
+        truth = (
+            ds["true_water"].expand_dims(time=ds.time)
+            if "time" not in ds["true_water"].dims
+            else ds["true_water"]
+        )
         false_water = int(((wet == 1) & ~truth & seen).sum())
         missed = int(((wet == 0) & truth & seen).sum())
         assert false_water == 0
@@ -126,7 +138,9 @@ def test_every_clear_pixel_is_classified_like_the_truth_except_shallow_margins(a
 
 def test_unmasked_clouds_and_shadows_would_pass_for_water(archive):
     """Why the QA mask matters: without it, cloud and shadow pixels inflate the area."""
-    cloudy = max(archive, key=lambda s: s.attrs["cloud_fraction"] if s.attrs["cloud_fraction"] < 0.6 else 0)
+    cloudy = max(
+        archive, key=lambda s: s.attrs["cloud_fraction"] if s.attrs["cloud_fraction"] < 0.6 else 0
+    )
     refl = reflectance(cloudy)
     unmasked = water.classify_water(refl, exclude=())
     masked = water.classify_water(refl)
@@ -151,7 +165,10 @@ def test_the_stac_catalogue_searches_like_a_stac_api(small_catalogue):
     item = everything[0]
     assert set(landsat.BANDS) <= set(item.assets)
     assert item.assets["red"].extra_fields["raster:bands"][0]["scale"] == landsat.SCALE
-    assert item.properties["landsat:wrs_path"] == "172" and item.properties["proj:code"] == "EPSG:32635"
+    assert (
+        item.properties["landsat:wrs_path"] == "172"
+        and item.properties["proj:code"] == "EPSG:32635"
+    )
     with pytest.raises(ValueError, match="operator"):
         cat.search(query={"eo:cloud_cover": {"less": 20}})
     assert len(list(cat.search(datetime="2030").items())) == 0
@@ -162,13 +179,15 @@ def test_odc_stac_reads_back_exactly_what_was_generated(small_catalogue):
 
     items = landsat.LocalCatalogue(small_catalogue).search().item_collection()
     ds = odc.stac.load(items, bands=["red", "qa_pixel"], groupby="solar_day", chunks={})
-    assert ds["red"].chunks is not None                           # lazy, with dask
+    assert ds["red"].chunks is not None  # lazy, with dask
     first = landsat.scene(items[0].datetime.replace(tzinfo=None))
     np.testing.assert_array_equal(ds["red"].isel(time=0), first["red"])
     np.testing.assert_array_equal(ds["qa_pixel"].isel(time=0), first["qa_pixel"])
     assert ds.odc.crs.epsg == landsat.EPSG and ds.odc.geobox.resolution.x == landsat.PIXEL_M
     truth = xr.open_dataset(small_catalogue.parent / "truth.nc")
-    np.testing.assert_allclose(truth["cloud_fraction"], clouds.cloud_fraction(ds["qa_pixel"]).compute())
+    np.testing.assert_allclose(
+        truth["cloud_fraction"], clouds.cloud_fraction(ds["qa_pixel"]).compute()
+    )
 
 
 def test_one_seed_gives_identical_files(tmp_path):
@@ -176,8 +195,12 @@ def test_one_seed_gives_identical_files(tmp_path):
     for name in ("a", "b"):
         root = landsat.build_catalogue(folder=tmp_path / name, start="2016-08-01", end="2016-08-31")
         files = sorted(p for p in root.parent.rglob("*") if p.suffix in (".tif", ".json"))
-        digests.append([(p.relative_to(root.parent).as_posix(), hashlib.sha256(p.read_bytes()).hexdigest())
-                        for p in files])
+        digests.append(
+            [
+                (p.relative_to(root.parent).as_posix(), hashlib.sha256(p.read_bytes()).hexdigest())
+                for p in files
+            ]
+        )
     assert digests[0] == digests[1] and len(digests[0]) > 8
 
 

@@ -22,13 +22,15 @@ from importlib.metadata import version
 from pathlib import Path
 
 import pytest
-
-from eonb_book import notebooks
 from launch_env import ROOT, checkout, resolve
 from launch_results import recording
 
+from eonb_book import notebooks
+
 # repo2docker imports python-json-logger, which warns about its own module move.
-pytestmark = pytest.mark.filterwarnings("ignore:pythonjsonlogger.jsonlogger has been moved:DeprecationWarning")
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:pythonjsonlogger.jsonlogger has been moved:DeprecationWarning"
+)
 SUITE_PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
 
 
@@ -37,10 +39,13 @@ def _numbers(text: str) -> tuple[int, ...]:
 
 
 def test_pyproject_declares_every_pin_with_a_lower_bound_it_satisfies():
-    needs = notebooks.course_needs()   # raises if a pin is not declared
+    needs = notebooks.course_needs()  # raises if a pin is not declared
     assert set(notebooks.lower_bounds()) == {notebooks._key(n) for n in needs}, (
-        "pyproject.toml declares packages requirements.txt does not pin")
-    too_old = {name: (low, pin) for name, (low, pin) in needs.items() if _numbers(pin) < _numbers(low)}
+        "pyproject.toml declares packages requirements.txt does not pin"
+    )
+    too_old = {
+        name: (low, pin) for name, (low, pin) in needs.items() if _numbers(pin) < _numbers(low)
+    }
     assert not too_old, f"pins below pyproject.toml's lower bounds: {too_old}"
 
 
@@ -58,7 +63,7 @@ def detect(repo: Path):
                 break
         else:
             bp = app.default_buildpack(base_image=app.base_image)
-        bp.platform = "linux/amd64"   # mybinder.org's machines (repo2docker --platform)
+        bp.platform = "linux/amd64"  # mybinder.org's machines (repo2docker --platform)
         return bp, bp.python_version, bp.render()
     finally:
         os.chdir(cwd)
@@ -79,13 +84,22 @@ def test_repo2docker_picks_the_suites_python_and_every_pin_has_a_wheel(tmp_path,
         assert not unspecified, f"repo2docker guesses the Python: {unspecified}"
         assert python == SUITE_PYTHON, (
             f"repo2docker {details['repo2docker']} would build Binder with Python {python}, but the "
-            f"suite runs on {SUITE_PYTHON}: pin it in runtime.txt (python-{SUITE_PYTHON})")
+            f"suite runs on {SUITE_PYTHON}: pin it in runtime.txt (python-{SUITE_PYTHON})"
+        )
         assert 'pip install --no-cache-dir -r "requirements.txt"' in dockerfile
         resolved = resolve(["-r", str(repo / "requirements.txt")], python, tmp_path)
         wanted = notebooks.pins(ROOT)
-        wrong = {n: (v, resolved.get(notebooks._key(n))) for n, v in wanted.items()
-                 if resolved.get(notebooks._key(n)) != v}
+        wrong = {
+            n: (v, resolved.get(notebooks._key(n)))
+            for n, v in wanted.items()
+            if resolved.get(notebooks._key(n)) != v
+        }
         assert not wrong, f"pins that do not resolve as pinned (pin, resolved): {wrong}"
         assert "eolab" in resolved
-        details.update(numpy=resolved["numpy"], xarray=resolved["xarray"], dask=resolved["dask"],
-                       packages=len(resolved), platform="Linux x86_64 (manylinux)")
+        details.update(
+            numpy=resolved["numpy"],
+            xarray=resolved["xarray"],
+            dask=resolved["dask"],
+            packages=len(resolved),
+            platform="Linux x86_64 (manylinux)",
+        )

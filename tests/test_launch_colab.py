@@ -20,10 +20,10 @@ import sys
 
 import nbformat
 import pytest
-
-from eonb_book import notebooks
 from launch_env import ROOT, resolve
 from launch_results import recording
+
+from eonb_book import notebooks
 
 COLAB_PYTHON = "3.12"
 REPO_URL, BRANCH = notebooks.repository()
@@ -40,14 +40,21 @@ def run_setup(monkeypatch, tmp_path, installed: bool, pip: bool = True):
     with pip replaced by a recorder; ``installed=False`` makes every package look missing."""
     calls = []
     if not installed:
+
         def missing(name):
             raise importlib.metadata.PackageNotFoundError(name)
+
         monkeypatch.setattr(importlib.metadata, "version", missing)
     if not pip:
         real = importlib.util.find_spec
-        monkeypatch.setattr(importlib.util, "find_spec", lambda n, *a: None if n == "pip" else real(n, *a))
-    monkeypatch.setattr(subprocess, "run", lambda cmd, **kw: calls.append(cmd) or
-                        subprocess.CompletedProcess(cmd, 0, "", ""))
+        monkeypatch.setattr(
+            importlib.util, "find_spec", lambda n, *a: None if n == "pip" else real(n, *a)
+        )
+    monkeypatch.setattr(
+        subprocess,
+        "run",
+        lambda cmd, **kw: calls.append(cmd) or subprocess.CompletedProcess(cmd, 0, "", ""),
+    )
     (tmp_path / "content").mkdir()
     monkeypatch.chdir(tmp_path / "content")
     namespace = {}
@@ -59,7 +66,9 @@ def run_setup(monkeypatch, tmp_path, installed: bool, pip: bool = True):
     return calls, error
 
 
-def test_on_colab_the_setup_cell_installs_the_pins_and_eolab_from_github(monkeypatch, tmp_path, capsys):
+def test_on_colab_the_setup_cell_installs_the_pins_and_eolab_from_github(
+    monkeypatch, tmp_path, capsys
+):
     calls, error = run_setup(monkeypatch, tmp_path, installed=False)
     assert error is None, error
     assert len(calls) == 1
@@ -82,7 +91,7 @@ def test_with_everything_installed_the_setup_cell_does_nothing(monkeypatch, tmp_
 def test_without_pip_the_setup_cell_stops_with_what_to_do(monkeypatch, tmp_path):
     calls, error = run_setup(monkeypatch, tmp_path, installed=False, pip=False)
     assert calls == [] and error is not None
-    shown = "\n".join(error._render_traceback_())      # what Jupyter prints instead of a traceback
+    shown = "\n".join(error._render_traceback_())  # what Jupyter prints instead of a traceback
     assert shown.startswith("Setup stopped: this Python") and "has no pip" in shown
     assert "What to do:" in shown and "Traceback" not in shown
 
@@ -91,16 +100,26 @@ def test_without_pip_the_setup_cell_stops_with_what_to_do(monkeypatch, tmp_path)
 def test_the_colab_install_line_resolves_for_python_312_from_binary_wheels(monkeypatch, tmp_path):
     with recording("colab", "all") as details:
         calls, error = run_setup(monkeypatch, tmp_path, installed=False)
-        monkeypatch.undo()                     # the real subprocess.run for pip below
+        monkeypatch.undo()  # the real subprocess.run for pip below
         assert error is None
         asked = [a for a in calls[0][4:] if not a.startswith("-") and a != "2"]
         # eolab from GitHub is this repository's source: resolve it from here (offline).
         asked[-1] = str(ROOT)
         resolved = resolve(asked, COLAB_PYTHON, tmp_path)
-        wrong = {n: (v, resolved.get(notebooks._key(n))) for n, v in notebooks.pins().items()
-                 if resolved.get(notebooks._key(n)) != v}
-        assert not wrong, f"on Python {COLAB_PYTHON} these resolve differently (pin, resolved): {wrong}"
-        details.update(python=COLAB_PYTHON, numpy=resolved["numpy"], xarray=resolved["xarray"],
-                       dask=resolved["dask"], packages=len(resolved),
-                       install_line=f"pip install <{len(asked) - 1} pins> eolab @ git+{REPO_URL}@{BRANCH}",
-                       platform="Linux x86_64 (manylinux), binary wheels only")
+        wrong = {
+            n: (v, resolved.get(notebooks._key(n)))
+            for n, v in notebooks.pins().items()
+            if resolved.get(notebooks._key(n)) != v
+        }
+        assert not wrong, (
+            f"on Python {COLAB_PYTHON} these resolve differently (pin, resolved): {wrong}"
+        )
+        details.update(
+            python=COLAB_PYTHON,
+            numpy=resolved["numpy"],
+            xarray=resolved["xarray"],
+            dask=resolved["dask"],
+            packages=len(resolved),
+            install_line=f"pip install <{len(asked) - 1} pins> eolab @ git+{REPO_URL}@{BRANCH}",
+            platform="Linux x86_64 (manylinux), binary wheels only",
+        )

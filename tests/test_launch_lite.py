@@ -15,17 +15,19 @@ import time
 from pathlib import Path
 
 import pytest
-
-from conftest import SITE, launch_chromium
-
-from eonb_book import lite as lite_contents
-from eonb_book import toc
+from conftest import launch_chromium
 from eonb_delivery import OFFLINE_NOTICE_ID  # _ext/ (on the path through conftest.py)
 from launch_results import recording
 
+from eonb_book import lite as lite_contents
+from eonb_book import toc
+
 ROOT = Path(__file__).resolve().parents[1]
-LESSONS = [doc for doc, src in toc.pages(ROOT)
-           if Path(doc).name.startswith("lesson") and lite_contents.read_practice(src, doc)]
+LESSONS = [
+    doc
+    for doc, src in toc.pages(ROOT)
+    if Path(doc).name.startswith("lesson") and lite_contents.read_practice(src, doc)
+]
 # No name resolves except this machine: every request to the outside fails as offline.
 OFFLINE_RESOLVER = ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
 
@@ -39,8 +41,9 @@ def offline_browser(playwright_session):
 
 @pytest.mark.build
 @pytest.mark.browser
-def test_offline_practice_says_it_needs_pyodide_within_seconds(offline_browser, site_dir, site_url,
-                                                               artifacts_dir):
+def test_offline_practice_says_it_needs_pyodide_within_seconds(
+    offline_browser, site_dir, site_url, artifacts_dir
+):
     doc = LESSONS[0]
     name = lite_contents.practice_name(doc)
     url = f"{site_url}lite/lab/index.html?path={lite_contents.PRACTICE_DIR}/{name}.ipynb"
@@ -56,7 +59,9 @@ def test_offline_practice_says_it_needs_pyodide_within_seconds(offline_browser, 
             notice.wait_for(state="visible", timeout=10_000)
             seconds = time.time() - start
             text = notice.inner_text()
-            page.locator(".jp-RenderedMarkdown h1").filter(has_text="Practice:").first.wait_for(timeout=60_000)
+            page.locator(".jp-RenderedMarkdown h1").filter(has_text="Practice:").first.wait_for(
+                timeout=60_000
+            )
             page.screenshot(path=str(artifacts_dir / f"lite-offline-{name}.png"))
             # The check reads the configured Pyodide URL from the site's own jupyter-lite.json,
             # which loads offline (so a bundle's local Pyodide is what it would ask for).
@@ -69,5 +74,8 @@ def test_offline_practice_says_it_needs_pyodide_within_seconds(offline_browser, 
         assert "cdn.jsdelivr.net" in text and "make offline PYODIDE_DIST" in text, text
         assert any("cdn.jsdelivr.net" in u for u in failed), failed
         assert found
-        details.update(seconds_to_message=round(seconds, 1), message=text.split(".")[0],
-                       browser="Chromium, every outside host unresolvable")
+        details.update(
+            seconds_to_message=round(seconds, 1),
+            message=text.split(".")[0],
+            browser="Chromium, every outside host unresolvable",
+        )

@@ -28,8 +28,14 @@ import pytest
 import yaml
 
 from eonb_book.lessons import directives, glossary_terms, lesson_time, read_notebook, term_target
-from eonb_book.lint import (PLACEHOLDER, cmap_problems, figure_problems, heading_problems,
-                            metadata_problems, structure_problems)
+from eonb_book.lint import (
+    PLACEHOLDER,
+    cmap_problems,
+    figure_problems,
+    heading_problems,
+    metadata_problems,
+    structure_problems,
+)
 from eonb_book.settings import ROOT, SITE_DIR
 from eonb_book.toc import files as toc_files
 from eonb_book.toc import lessons as toc_lessons
@@ -53,10 +59,13 @@ def _report(path: Path, problems: list[str], what: str) -> str:
 
 # --------------------------------------------------------------------------- the lessons
 
+
 def test_every_lesson_file_is_listed_in_the_toc():
     """A lesson that is not in _toc.yml is silently left out of the site (only_build_toc_files)."""
     listed = {p.resolve() for p in LESSONS}
-    missing = [p.name for p in sorted((ROOT / "book").glob("lesson*.md")) if p.resolve() not in listed]
+    missing = [
+        p.name for p in sorted((ROOT / "book").glob("lesson*.md")) if p.resolve() not in listed
+    ]
     assert not missing, f"lesson files not listed in _toc.yml, so not built: {missing}"
 
 
@@ -75,7 +84,9 @@ def test_lesson_has_every_part_in_order(lesson: Path):
 def test_lesson_has_no_template_placeholders_left(lesson: Path):
     text = lesson.read_text(encoding="utf-8")
     lines = [n for n, line in enumerate(text.splitlines(), start=1) if PLACEHOLDER in line]
-    assert not lines, f"{lesson.name} still has '{PLACEHOLDER}' text from the lesson template on lines {lines}"
+    assert not lines, (
+        f"{lesson.name} still has '{PLACEHOLDER}' text from the lesson template on lines {lines}"
+    )
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=_id)
@@ -87,7 +98,9 @@ def test_lesson_figures_have_alt_text_and_caption(lesson: Path):
 @pytest.mark.parametrize("lesson", LESSONS, ids=_id)
 def test_lesson_headings_do_not_skip_levels(lesson: Path):
     problems = heading_problems(lesson.read_text(encoding="utf-8"))
-    assert not problems, _report(lesson, problems, "has headings out of order (screen readers navigate by them)")
+    assert not problems, _report(
+        lesson, problems, "has headings out of order (screen readers navigate by them)"
+    )
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=_id)
@@ -101,7 +114,9 @@ def test_lesson_links_the_glossary(lesson: Path):
     """Lessons link a glossary term on first use; every term they link exists."""
     text = lesson.read_text(encoding="utf-8")
     used = re.findall(r"\{term\}`([^`]+)`", text)
-    assert used, f"{lesson.name} links no glossary term: mark a term's first use with {{term}}`data cube`"
+    assert used, (
+        f"{lesson.name} links no glossary term: mark a term's first use with {{term}}`data cube`"
+    )
     defined = glossary_terms()
     unknown = sorted({term_target(u) for u in used} - defined)
     assert not unknown, f"{lesson.name} links terms missing from book/glossary.md: {unknown}"
@@ -132,13 +147,19 @@ def test_executed_lesson_figures_carry_alt_text_and_caption(lesson: Path):
     for index, cell in enumerate(nb["cells"], start=1):
         if cell["cell_type"] != "code":
             continue
-        if any(k.startswith("image/") for out in cell.get("outputs", []) for k in out.get("data", {})):
+        if any(
+            k.startswith("image/") for out in cell.get("outputs", []) for k in out.get("data", {})
+        ):
             first = "".join(cell["source"]).strip().splitlines()[0][:60]
-            problems += [f"code cell {index} (starts `{first}`): {p}" for p in metadata_problems(cell["metadata"])]
+            problems += [
+                f"code cell {index} (starts `{first}`): {p}"
+                for p in metadata_problems(cell["metadata"])
+            ]
     assert not problems, _report(lesson, problems, "shows figures without alt text or caption")
 
 
 # --------------------------------------------------------------------------- the template
+
 
 def test_template_has_every_part():
     text = TEMPLATE.read_text(encoding="utf-8")
@@ -149,29 +170,44 @@ def test_template_has_every_part():
 
 def test_template_is_not_part_of_the_site():
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    assert config.get("only_build_toc_files") is True, "_config.yml must set only_build_toc_files: true"
-    assert "book/_templates" in config.get("exclude_patterns", []), "_config.yml must exclude book/_templates"
+    assert config.get("only_build_toc_files") is True, (
+        "_config.yml must set only_build_toc_files: true"
+    )
+    assert "book/_templates" in config.get("exclude_patterns", []), (
+        "_config.yml must exclude book/_templates"
+    )
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    assert not [f for f in toc_files(toc) if "_templates" in f], "_toc.yml must not list the lesson template"
+    assert not [f for f in toc_files(toc) if "_templates" in f], (
+        "_toc.yml must not list the lesson template"
+    )
 
 
-@pytest.mark.parametrize("part, pattern", [
-    ("Data used", r":::\{admonition\} Data used in this lesson\n:class: note\n"),
-    ("**Time:**", r"(?m)^\*\*Time:\*\* \d.*\n"),
-    ("## Prerequisites", r"## Prerequisites\n"),
-    ("Concept | Importance | Notes", r"\| Concept \| Importance \| Notes \|\n"),
-    ("Learning objectives", r":::\{admonition\} Learning objectives\n"),
-    ("at least 3", r"```\{exercise\} TEMPLATE: a third task\n(.*\n)*?```\n\n```\{solution-start\}(.*\n)*?```\{solution-end\}\n```\n"),
-    ("no solution", r"```\{solution-start\} lNN-template-second\n(.*\n)*?```\{solution-end\}\n```\n"),
-    ("hidden", r"(?<=\{solution-start\} lNN-template-first\n):class: dropdown\n"),
-    ("## Self-check", r"## Self-check\n"),
-    ("quiz", r"```\{quiz\}\n"),
-    ("exactly one option", r"(?<=TEMPLATE: the right answer\"\n)      right: true\n"),
-    ("every option needs a 'why:'", r"      why: \"TEMPLATE: why it is wrong.\"\n"),
-    ("Key points", r":::\{admonition\} Key points\n"),
-    ("What's next", r"## What's next\n"),
-    ("Where the real data lives", r"## Where the real data lives\n"),
-])
+@pytest.mark.parametrize(
+    "part, pattern",
+    [
+        ("Data used", r":::\{admonition\} Data used in this lesson\n:class: note\n"),
+        ("**Time:**", r"(?m)^\*\*Time:\*\* \d.*\n"),
+        ("## Prerequisites", r"## Prerequisites\n"),
+        ("Concept | Importance | Notes", r"\| Concept \| Importance \| Notes \|\n"),
+        ("Learning objectives", r":::\{admonition\} Learning objectives\n"),
+        (
+            "at least 3",
+            r"```\{exercise\} TEMPLATE: a third task\n(.*\n)*?```\n\n```\{solution-start\}(.*\n)*?```\{solution-end\}\n```\n",
+        ),
+        (
+            "no solution",
+            r"```\{solution-start\} lNN-template-second\n(.*\n)*?```\{solution-end\}\n```\n",
+        ),
+        ("hidden", r"(?<=\{solution-start\} lNN-template-first\n):class: dropdown\n"),
+        ("## Self-check", r"## Self-check\n"),
+        ("quiz", r"```\{quiz\}\n"),
+        ("exactly one option", r"(?<=TEMPLATE: the right answer\"\n)      right: true\n"),
+        ("every option needs a 'why:'", r"      why: \"TEMPLATE: why it is wrong.\"\n"),
+        ("Key points", r":::\{admonition\} Key points\n"),
+        ("What's next", r"## What's next\n"),
+        ("Where the real data lives", r"## Where the real data lives\n"),
+    ],
+)
 def test_the_checker_notices_each_missing_part(part: str, pattern: str):
     """Remove one part from the template: the checker must name exactly that part."""
     text = TEMPLATE.read_text(encoding="utf-8")
@@ -201,8 +237,9 @@ def test_template_executes_top_to_bottom():
 
     nb = read_notebook(TEMPLATE)
     with tempfile.TemporaryDirectory() as tmp:
-        client = nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",
-                                         resources={"metadata": {"path": tmp}})
+        client = nbclient.NotebookClient(
+            nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": tmp}}
+        )
         client.execute()
     problems, images = [], 0
     for index, cell in enumerate(nb.cells, start=1):
@@ -221,7 +258,9 @@ def test_template_executes_top_to_bottom():
 # --------------------------------------------------------------------------- the instructor guide
 
 GUIDE = ROOT / "book" / "instructor-guide.md"
-GUIDE_ROW = re.compile(r"^\|\s*\[[^\]]+\]\((lesson[\w-]+)\.md\)\s*\|\s*(\d+)\s*\|\s*(\d+)\s*\|\s*(\d+)\s*\|", re.M)
+GUIDE_ROW = re.compile(
+    r"^\|\s*\[[^\]]+\]\((lesson[\w-]+)\.md\)\s*\|\s*(\d+)\s*\|\s*(\d+)\s*\|\s*(\d+)\s*\|", re.M
+)
 
 
 def guide_timings() -> dict[str, tuple[int, int, int]]:
@@ -234,10 +273,14 @@ def test_instructor_guide_states_each_lessons_own_timing(lesson: Path):
     """The guide's timing table says what the lesson says, so workshop schedules stay honest."""
     stated = lesson_time(lesson.read_text(encoding="utf-8"))
     rows = guide_timings()
-    assert lesson.stem in rows, (f"book/instructor-guide.md has no row for {lesson.name} in its "
-                                 "'Lessons and timings' table")
+    assert lesson.stem in rows, (
+        f"book/instructor-guide.md has no row for {lesson.name} in its 'Lessons and timings' table"
+    )
     teaching, exercises, total = rows[lesson.stem]
     assert (teaching, exercises) == stated, (
         f"book/instructor-guide.md says {lesson.name} takes {teaching} + {exercises} min, "
-        f"the lesson's **Time:** line says {stated[0]} + {stated[1]} min: update the guide")
-    assert total == teaching + exercises, f"instructor guide: {lesson.name} total {total} != {teaching} + {exercises}"
+        f"the lesson's **Time:** line says {stated[0]} + {stated[1]} min: update the guide"
+    )
+    assert total == teaching + exercises, (
+        f"instructor guide: {lesson.name} total {total} != {teaching} + {exercises}"
+    )

@@ -20,7 +20,6 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import html_pages
 
 pytestmark = [pytest.mark.build]
@@ -31,7 +30,9 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 
 
 def is_redirect(path: Path) -> bool:
-    return 'http-equiv="refresh"' in path.read_text(encoding="utf-8", errors="replace")[:2000].lower()
+    return (
+        'http-equiv="refresh"' in path.read_text(encoding="utf-8", errors="replace")[:2000].lower()
+    )
 
 
 def content_pages(site_dir: Path) -> list[Path]:
@@ -40,8 +41,13 @@ def content_pages(site_dir: Path) -> list[Path]:
 
 def site_images(site_dir: Path) -> list[Path]:
     """Every image file the site serves, except the JupyterLite app (not course content)."""
-    return sorted(p for p in site_dir.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES
-                  and p.is_file() and "lite" not in p.relative_to(site_dir).parts)
+    return sorted(
+        p
+        for p in site_dir.rglob("*")
+        if p.suffix.lower() in IMAGE_SUFFIXES
+        and p.is_file()
+        and "lite" not in p.relative_to(site_dir).parts
+    )
 
 
 def page_weight(site_dir: Path, page: Path) -> dict:
@@ -57,19 +63,35 @@ def page_weight(site_dir: Path, page: Path) -> dict:
             images.add(target)
     html_kb = page.stat().st_size / 1024
     images_kb = sum(p.stat().st_size for p in images) / 1024
-    return {"page": page.relative_to(site_dir).as_posix(), "html_kb": round(html_kb, 1),
-            "images_kb": round(images_kb, 1), "images": len(images), "total_kb": round(html_kb + images_kb, 1)}
+    return {
+        "page": page.relative_to(site_dir).as_posix(),
+        "html_kb": round(html_kb, 1),
+        "images_kb": round(images_kb, 1),
+        "images": len(images),
+        "total_kb": round(html_kb + images_kb, 1),
+    }
 
 
 @pytest.fixture(scope="module")
 def weights(site_dir: Path, artifacts_dir: Path) -> dict:
-    images = sorted(((p.stat().st_size / 1024, p.relative_to(site_dir).as_posix()) for p in site_images(site_dir)),
-                    reverse=True)
-    pages = sorted((page_weight(site_dir, p) for p in content_pages(site_dir)),
-                   key=lambda w: w["total_kb"], reverse=True)
-    report = {"max_image_kb": MAX_IMAGE_KB, "max_page_kb": MAX_PAGE_KB,
-              "largest_images": [{"file": f, "kb": round(kb, 1)} for kb, f in images[:10]],
-              "pages": pages}
+    images = sorted(
+        (
+            (p.stat().st_size / 1024, p.relative_to(site_dir).as_posix())
+            for p in site_images(site_dir)
+        ),
+        reverse=True,
+    )
+    pages = sorted(
+        (page_weight(site_dir, p) for p in content_pages(site_dir)),
+        key=lambda w: w["total_kb"],
+        reverse=True,
+    )
+    report = {
+        "max_image_kb": MAX_IMAGE_KB,
+        "max_page_kb": MAX_PAGE_KB,
+        "largest_images": [{"file": f, "kb": round(kb, 1)} for kb, f in images[:10]],
+        "pages": pages,
+    }
     (artifacts_dir / "page-weight.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
     print("\nLargest images:", ", ".join(f"{f} {kb:.0f} KB" for kb, f in images[:5]))
     print("Heaviest pages:", ", ".join(f"{w['page']} {w['total_kb']:.0f} KB" for w in pages[:5]))
@@ -83,14 +105,20 @@ def test_the_site_has_images_to_check(weights: dict):
 def test_every_image_is_web_sized(weights: dict):
     too_big = [f"{f}: {kb:.0f} KB" for kb, f in weights["images"] if kb > MAX_IMAGE_KB]
     largest = weights["images"][0]
-    assert not too_big, (f"images over {MAX_IMAGE_KB} KB (reduce figsize or dpi, or save as JPEG/WebP "
-                         f"for photos): {too_big}")
+    assert not too_big, (
+        f"images over {MAX_IMAGE_KB} KB (reduce figsize or dpi, or save as JPEG/WebP "
+        f"for photos): {too_big}"
+    )
     assert largest[0] <= MAX_IMAGE_KB, f"largest image {largest[1]} is {largest[0]:.0f} KB"
 
 
 def test_no_page_is_too_heavy_for_a_slow_connection(weights: dict):
-    heavy = [f"{w['page']}: {w['total_kb']:.0f} KB (HTML {w['html_kb']:.0f} KB + {w['images']} images "
-             f"{w['images_kb']:.0f} KB)" for w in weights["pages"] if w["total_kb"] > MAX_PAGE_KB]
+    heavy = [
+        f"{w['page']}: {w['total_kb']:.0f} KB (HTML {w['html_kb']:.0f} KB + {w['images']} images "
+        f"{w['images_kb']:.0f} KB)"
+        for w in weights["pages"]
+        if w["total_kb"] > MAX_PAGE_KB
+    ]
     assert not heavy, f"pages over {MAX_PAGE_KB} KB with their images: {heavy}"
 
 
@@ -113,10 +141,14 @@ READ_PAGE = """() => {
 }"""
 
 
-def test_pages_are_readable_with_javascript_off(site_dir: Path, site_url: str, browser, artifacts_dir: Path):
+def test_pages_are_readable_with_javascript_off(
+    site_dir: Path, site_url: str, browser, artifacts_dir: Path
+):
     """Compared with the same page with JavaScript on, no text, figure or solution is lost."""
     with_js = browser.new_context(viewport={"width": 1000, "height": 800}).new_page()
-    context = browser.new_context(java_script_enabled=False, viewport={"width": 1000, "height": 800})
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 1000, "height": 800}
+    )
     page = context.new_page()
     problems, checked = [], 0
     for path in content_pages(site_dir):
@@ -127,11 +159,17 @@ def test_pages_are_readable_with_javascript_off(site_dir: Path, site_url: str, b
         if not seen["h1_visible"]:
             problems.append(f"{rel}: the page title (h1) is not visible")
         if seen["text"] < 0.9 * expected["text"]:
-            problems.append(f"{rel}: only {seen['text']} of the {expected['text']} characters of text "
-                            "shown with JavaScript are readable without it")
+            problems.append(
+                f"{rel}: only {seen['text']} of the {expected['text']} characters of text "
+                "shown with JavaScript are readable without it"
+            )
         if len(seen["images"]) < len(expected["images"]):
-            problems.append(f"{rel}: {len(seen['images'])} images without JavaScript, {len(expected['images'])} with it")
-        problems += [f"{rel}: image {i['src']} does not show" for i in seen["images"] if not i["ok"]]
+            problems.append(
+                f"{rel}: {len(seen['images'])} images without JavaScript, {len(expected['images'])} with it"
+            )
+        problems += [
+            f"{rel}: image {i['src']} does not show" for i in seen["images"] if not i["ok"]
+        ]
         if not all(seen["captions"]):
             problems.append(f"{rel}: {seen['captions'].count(False)} figure caption(s) not shown")
         if not all(seen["exercises"]) or not all(seen["solutions"]):
@@ -150,16 +188,17 @@ def test_figure_pngs_are_palette_encoded_smaller_and_the_same_size(tmp_path):
     import matplotlib
 
     matplotlib.use("Agg")
+    import eonb_build  # _ext/ (on the path through conftest.py)
     import matplotlib.pyplot as plt
     import numpy as np
     from PIL import Image
 
-    import eonb_build  # _ext/ (on the path through conftest.py)
-
     y, x = np.mgrid[0:200, 0:400]
     fig, ax = plt.subplots(figsize=(8, 4))
-    ax.pcolormesh(np.sin(x / 30) * np.cos(y / 20) + np.random.default_rng(0).normal(0, 0.1, x.shape),
-                  cmap="viridis")
+    ax.pcolormesh(
+        np.sin(x / 30) * np.cos(y / 20) + np.random.default_rng(0).normal(0, 0.1, x.shape),
+        cmap="viridis",
+    )
     path = tmp_path / "figure.png"
     fig.savefig(path)
     plt.close(fig)
@@ -170,11 +209,12 @@ def test_figure_pngs_are_palette_encoded_smaller_and_the_same_size(tmp_path):
     assert after < 0.6 * before, (before, after)
     with Image.open(path) as shrunk:
         assert shrunk.size == size and shrunk.mode == "P"
-        assert np.abs(np.asarray(shrunk.convert("RGB"), dtype=float) - pixels).mean() < 3   # of 255
+        assert np.abs(np.asarray(shrunk.convert("RGB"), dtype=float) - pixels).mean() < 3  # of 255
     assert eonb_build.shrink_png(path) == (after, after), "a shrunk image is left alone"
 
 
 # --------------------------------------------------------------------------- a light first visit
+
 
 def test_first_visit_is_light_and_text_comes_first(site_dir: Path):
     """No 1.45 MB icon script; search index and BokehJS never block the text; figures lazy and sized."""
@@ -186,8 +226,9 @@ def test_first_visit_is_light_and_text_comes_first(site_dir: Path):
             src = script["src"]
             if "fontawesome" in src:
                 problems.append(f"{rel}: loads {src} (icons come from _static/eonb-icons.css)")
-            if any(k in src for k in ("searchindex.js", "searchtools.js", "vendor/bokeh/")) \
-                    and not script.has_attr("defer"):
+            if any(
+                k in src for k in ("searchindex.js", "searchtools.js", "vendor/bokeh/")
+            ) and not script.has_attr("defer"):
                 problems.append(f"{rel}: {src} blocks rendering (no defer)")
         if not doc.find("link", href=lambda h: h and h.endswith("_static/eonb-icons.css")):
             problems.append(f"{rel}: no icon stylesheet")
@@ -195,8 +236,11 @@ def test_first_visit_is_light_and_text_comes_first(site_dir: Path):
         if not meta or len(meta.get("content", "")) < 40:
             problems.append(f"{rel}: no meta description")
         article = doc.select_one("article.bd-article")
-        figures = [img for img in (article.find_all("img") if article else [])
-                   if "_images/" in img.get("src", "")]
+        figures = [
+            img
+            for img in (article.find_all("img") if article else [])
+            if "_images/" in img.get("src", "")
+        ]
         for img in figures:
             if not (img.get("width") and img.get("height")):
                 problems.append(f"{rel}: {img['src']} has no width/height")

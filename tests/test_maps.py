@@ -29,7 +29,9 @@ def test_plot_map_refuses_a_field_with_time_still_in_it(sst):
 
 
 def test_extent_with_latitude_and_longitude_swapped_is_refused():
-    with pytest.raises(ValueError, match="lat_min < lat_max <= 90.*lon_min, lon_max, lat_min, lat_max"):
+    with pytest.raises(
+        ValueError, match="lat_min < lat_max <= 90.*lon_min, lon_max, lat_min, lat_max"
+    ):
         maps.check_extent((-5, 5, 120, 280))
 
 

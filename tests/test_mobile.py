@@ -14,14 +14,20 @@ Screenshots at 390 px with the navigation open are kept in
 from __future__ import annotations
 
 import pytest
-
 from conftest import SITE, html_pages
 
 pytestmark = [pytest.mark.build, pytest.mark.browser]
 
 WIDTHS = (390, 1366)
-PAGES = [p.relative_to(SITE).as_posix() for p in html_pages(SITE)
-         if 'http-equiv="refresh"' not in p.read_text(encoding="utf-8")[:2000].lower()] if SITE.exists() else []
+PAGES = (
+    [
+        p.relative_to(SITE).as_posix()
+        for p in html_pages(SITE)
+        if 'http-equiv="refresh"' not in p.read_text(encoding="utf-8")[:2000].lower()
+    ]
+    if SITE.exists()
+    else []
+)
 
 OVERFLOW = """() => {
   const doc = document.documentElement;
@@ -47,8 +53,14 @@ OVERFLOW = """() => {
 
 @pytest.fixture(scope="module")
 def contexts(browser):
-    made = {w: browser.new_context(viewport={"width": w, "height": 844 if w < 600 else 900},
-                                   is_mobile=w < 600, has_touch=w < 600) for w in WIDTHS}
+    made = {
+        w: browser.new_context(
+            viewport={"width": w, "height": 844 if w < 600 else 900},
+            is_mobile=w < 600,
+            has_touch=w < 600,
+        )
+        for w in WIDTHS
+    }
     yield made
     for c in made.values():
         c.close()
@@ -62,8 +74,10 @@ def test_nothing_is_wider_than_the_viewport_or_its_column(path, width, contexts,
         page.goto(site_url + path, wait_until="load")
         page.wait_for_timeout(300)
         got = page.evaluate(OVERFLOW)
-        assert got["page"] <= got["viewport"], (f"{path} at {width} px scrolls sideways: content "
-                                                f"{got['page']} px wide; too wide: {got['wide']}")
+        assert got["page"] <= got["viewport"], (
+            f"{path} at {width} px scrolls sideways: content "
+            f"{got['page']} px wide; too wide: {got['wide']}"
+        )
         assert not got["wide"], f"{path} at {width} px: wider than the column: {got['wide']}"
     finally:
         page.close()
@@ -84,21 +98,35 @@ def test_one_header_one_search_box(contexts, site_url):
     try:
         page.goto(site_url + "book/lesson1-notebooks-sst.html", wait_until="load")
         first = page.locator(".primary-toggle").first
-        assert first.is_visible(), "the first .primary-toggle (the one the theme's scripts use) is hidden"
+        assert first.is_visible(), (
+            "the first .primary-toggle (the one the theme's scripts use) is hidden"
+        )
         headers = page.evaluate("""() => [...document.querySelectorAll('header.bd-header')]
             .filter(h => h.getBoundingClientRect().height > 0).length""")
         assert headers == 0, "a second header bar is back (html_theme_options.navbar_persistent)"
         boxes = page.evaluate("document.querySelectorAll('.search-button-field').length")
         forms = page.evaluate("document.querySelectorAll('form.bd-search').length")
-        assert (boxes, forms) == (1, 1), (f"{boxes} search boxes and {forms} search forms on the page, "
-                                          "expected one (in the navigation)")
+        assert (boxes, forms) == (1, 1), (
+            f"{boxes} search boxes and {forms} search forms on the page, "
+            "expected one (in the navigation)"
+        )
     finally:
         page.close()
 
 
-@pytest.mark.parametrize("start", ["book/intro.html", "book/data.html", "book/lesson2-no2-lockdown.html",
-                                   "book/lesson3-data-cube.html", "book/lesson5-dask.html"])
-def test_phone_navigation_opens_and_a_lesson_link_navigates(start, contexts, site_url, artifacts_dir):
+@pytest.mark.parametrize(
+    "start",
+    [
+        "book/intro.html",
+        "book/data.html",
+        "book/lesson2-no2-lockdown.html",
+        "book/lesson3-data-cube.html",
+        "book/lesson5-dask.html",
+    ],
+)
+def test_phone_navigation_opens_and_a_lesson_link_navigates(
+    start, contexts, site_url, artifacts_dir
+):
     page = contexts[390].new_page()
     try:
         page.goto(site_url + start, wait_until="load")
@@ -160,7 +188,9 @@ def test_the_interactive_map_fits_a_phone(contexts, site_url):
         }""")
         # Bokeh draws in shadow roots: Playwright's locator pierces them, querySelector does not.
         got["canvas"] = page.locator("figure.eonb-interactive canvas").first.bounding_box()["width"]
-        assert got["scroll"] <= got["client"] + 1, f"the map scrolls inside its box at 390 px: {got}"
+        assert got["scroll"] <= got["client"] + 1, (
+            f"the map scrolls inside its box at 390 px: {got}"
+        )
         assert got["canvas"] > 200, f"the map is too small to read at 390 px: {got}"
     finally:
         page.close()

@@ -38,8 +38,13 @@ COVERAGE = 0.8
 
 
 def windows(truth: xr.Dataset) -> dict:
-    return {str(c): (str(truth.window_start.sel(city=c).item()), str(truth.window_end.sel(city=c).item()))
-            for c in truth.city.values}
+    return {
+        str(c): (
+            str(truth.window_start.sel(city=c).item()),
+            str(truth.window_end.sel(city=c).item()),
+        )
+        for c in truth.city.values
+    }
 
 
 @pytest.fixture(scope="module")
@@ -59,9 +64,12 @@ def test_each_citys_lockdown_drop_is_recovered_within_tolerance(regions, region)
     changes = pollution.city_changes(pollution.quality_filter(data), windows(truth))
     error = changes.change_pct - truth.true_change_pct
     assert (abs(error) <= TOLERANCE_PP).all(), (
-        f"{region}: estimated minus injected change (percentage points): {error.to_series().round(1).to_dict()}")
+        f"{region}: estimated minus injected change (percentage points): {error.to_series().round(1).to_dict()}"
+    )
     assert (changes.change_pct < -10).all(), "every named city shows a clear drop"
-    assert (changes.ci_low_pct < changes.change_pct).all() and (changes.change_pct < changes.ci_high_pct).all()
+    assert (changes.ci_low_pct < changes.change_pct).all() and (
+        changes.change_pct < changes.ci_high_pct
+    ).all()
 
 
 def test_over_many_weathers_the_method_is_unbiased_and_its_interval_honest(regions):
@@ -69,15 +77,23 @@ def test_over_many_weathers_the_method_is_unbiased_and_its_interval_honest(regio
     errors, covered = [], []
     for seed in range(no2.DEFAULT_SEED, no2.DEFAULT_SEED + 4):
         for region in no2.REGIONS:
-            data, truth = regions[region] if seed == no2.DEFAULT_SEED else no2.generate(region, seed=seed)
+            data, truth = (
+                regions[region] if seed == no2.DEFAULT_SEED else no2.generate(region, seed=seed)
+            )
             changes = pollution.city_changes(pollution.quality_filter(data), windows(truth))
             errors += list((changes.change_pct - truth.true_change_pct).values)
-            covered += list(((truth.true_change_pct >= changes.ci_low_pct)
-                             & (truth.true_change_pct <= changes.ci_high_pct)).values)
+            covered += list(
+                (
+                    (truth.true_change_pct >= changes.ci_low_pct)
+                    & (truth.true_change_pct <= changes.ci_high_pct)
+                ).values
+            )
     errors = np.array(errors)
     assert abs(errors.mean()) < BIAS_PP, f"mean error {errors.mean():.1f} pp"
-    assert np.sqrt((errors ** 2).mean()) < RMS_PP, f"rms error {np.sqrt((errors ** 2).mean()):.1f} pp"
-    assert np.mean(covered) >= COVERAGE, f"the interval holds the truth in only {np.mean(covered):.0%} of cases"
+    assert np.sqrt((errors**2).mean()) < RMS_PP, f"rms error {np.sqrt((errors**2).mean()):.1f} pp"
+    assert np.mean(covered) >= COVERAGE, (
+        f"the interval holds the truth in only {np.mean(covered):.0%} of cases"
+    )
 
 
 def test_the_truth_is_the_literature_emission_cut_and_the_column_change_it_causes(regions):
@@ -88,31 +104,51 @@ def test_the_truth_is_the_literature_emission_cut_and_the_column_change_it_cause
         table = truth.to_dataframe()
         lit = no2.LOCKDOWNS.set_index("city").loc[table.index]
         np.testing.assert_allclose(table.emission_cut_pct, lit.emission_cut_pct, atol=0.01)
-        assert (table.emission_cut_pct <= 75).all(), "no city cut NOx by more than about three quarters"
+        assert (table.emission_cut_pct <= 75).all(), (
+            "no city cut NOx by more than about three quarters"
+        )
         assert (table.true_change_pct < 0).all()
-        assert (table.emission_cut_pct > table.true_change_pct.abs()).all(), \
+        assert (table.emission_cut_pct > table.true_change_pct.abs()).all(), (
             "the column falls less than the emissions: the background and the ramp stay"
-        assert (table.emission_cut_source.str.len() > 0).all() and (table.source.str.len() > 0).all()
+        )
+        assert (table.emission_cut_source.str.len() > 0).all() and (
+            table.source.str.len() > 0
+        ).all()
     europe = regions["europe"][1].to_dataframe()
     assert set(europe.index) == {"Paris", "Madrid", "Milan", "Rome"}
-    assert (europe.emission_cut_pct == 33).all() and europe.emission_cut_source.str.contains("Guevara").all()
+    assert (europe.emission_cut_pct == 33).all() and europe.emission_cut_source.str.contains(
+        "Guevara"
+    ).all()
     assert (europe.emission_cut_kind.str.contains("European average")).all()
     china = regions["east_asia"][1].to_dataframe()
-    assert china.loc["Beijing", "published_kind"] == china.loc["Shanghai", "published_kind"] == \
-        "average over Chinese cities"
+    assert (
+        china.loc["Beijing", "published_kind"]
+        == china.loc["Shanghai", "published_kind"]
+        == "average over Chinese cities"
+    )
     assert china.loc["Wuhan", "published_kind"] == "city value"
     india = regions["south_asia"][1].to_dataframe()
-    assert india.loc["Delhi", "emission_cut_pct"] == 72 and "city value" in india.loc["Delhi", "emission_cut_kind"]
-    assert india.loc[["Mumbai", "Bengaluru", "Ahmedabad"], "emission_cut_kind"].str.startswith("assumed").all()
+    assert (
+        india.loc["Delhi", "emission_cut_pct"] == 72
+        and "city value" in india.loc["Delhi", "emission_cut_kind"]
+    )
+    assert (
+        india.loc[["Mumbai", "Bengaluru", "Ahmedabad"], "emission_cut_kind"]
+        .str.startswith("assumed")
+        .all()
+    )
     # the observed changes include the weather of 2020: they are not the lockdown-only truth
     assert (europe.published_change_pct < europe.true_change_pct).all()
 
 
 def test_the_daily_weather_factor_is_the_nox_lifetime_not_a_mixing_height():
     import inspect
+
     source = inspect.getsource(no2)
     assert "mixing" not in source.replace("Mixing height changes", "")
-    weather = no2._weather("europe", pd.date_range("2019-01-01", periods=50), np.random.default_rng(0))
+    weather = no2._weather(
+        "europe", pd.date_range("2019-01-01", periods=50), np.random.default_rng(0)
+    )
     assert set(weather) == {"speed", "direction", "lifetime"}
     assert 0.8 < weather["lifetime"].mean() < 1.2
 
@@ -132,9 +168,15 @@ def test_data_look_like_the_sentinel_5p_product(europe):
     assert column.attrs["units"] == "mol m-2"
     assert "SYNTHETIC" in data.attrs["title"] and data.attrs["eolab_kind"] == "synthetic"
     assert "Copernicus Data Space" in data.attrs["real_product"]
-    assert column.sizes["time"] == 731 and float(data.qa_value.min()) >= 0 and float(data.qa_value.max()) <= 1
+    assert (
+        column.sizes["time"] == 731
+        and float(data.qa_value.min()) >= 0
+        and float(data.qa_value.max()) <= 1
+    )
     good = pollution.quality_filter(data)
-    remote = good.sel(latitude=slice(43.5, 45), longitude=slice(-2, 0)).mean()   # Bay of Biscay coast
+    remote = good.sel(
+        latitude=slice(43.5, 45), longitude=slice(-2, 0)
+    ).mean()  # Bay of Biscay coast
     assert 5e-6 < float(remote) < 2e-5
     paris_winter = pollution.city_series(good, "Paris").sel(time="2019-01").mean()
     assert 7e-5 < float(paris_winter) < 3e-4
@@ -143,9 +185,13 @@ def test_data_look_like_the_sentinel_5p_product(europe):
 def test_no2_peaks_in_winter_and_dips_on_sundays(europe):
     paris = pollution.city_series(pollution.quality_filter(europe[0]), "Paris").sel(time="2019")
     by_month = paris.groupby("time.month").mean()
-    assert float(by_month.sel(month=[12, 1]).mean()) > 1.5 * float(by_month.sel(month=[6, 7]).mean())
+    assert float(by_month.sel(month=[12, 1]).mean()) > 1.5 * float(
+        by_month.sel(month=[6, 7]).mean()
+    )
     by_day = paris.groupby("time.dayofweek").mean()
-    assert float(by_day.sel(dayofweek=6)) < 0.85 * float(by_day.sel(dayofweek=[0, 1, 2, 3, 4]).mean())
+    assert float(by_day.sel(dayofweek=6)) < 0.85 * float(
+        by_day.sel(dayofweek=[0, 1, 2, 3, 4]).mean()
+    )
 
 
 def test_cloudy_retrievals_have_low_qa_and_bias_the_column_low(europe):
@@ -160,7 +206,7 @@ def test_the_change_map_is_negative_over_cities_and_near_zero_far_from_them(euro
     diff = pollution.change_map(pollution.quality_filter(europe[0]), "2020-03-13", "2020-04-13")
     assert diff.attrs["units"] == "mol m-2"
     paris = diff.where(pollution.city_mask(diff, "Paris")).mean()
-    assert float(paris) < -1e-5          # a third of the emissions cut: about -20 µmol m-2
+    assert float(paris) < -1e-5  # a third of the emissions cut: about -20 µmol m-2
     remote = diff.sel(latitude=slice(43.5, 45), longitude=slice(-2, 0)).mean()
     assert abs(float(remote)) < 5e-6
 
@@ -191,13 +237,18 @@ def test_an_unknown_city_is_named_in_the_error():
 
 def test_a_city_outside_the_data_is_named_with_the_grid_range(europe):
     good = pollution.quality_filter(europe[0])
-    with pytest.raises(ValueError, match=r"Delhi \(28.65°N, 77.23°E\) lies outside the data.*longitudes -5.88 to 14.88"):
+    with pytest.raises(
+        ValueError,
+        match=r"Delhi \(28.65°N, 77.23°E\) lies outside the data.*longitudes -5.88 to 14.88",
+    ):
         pollution.city_series(good, "Delhi")
 
 
 def test_an_empty_time_window_is_refused_with_its_dates(europe):
     paris = pollution.city_series(pollution.quality_filter(europe[0]), "Paris")
-    with pytest.raises(ValueError, match="no valid data in the assessed window 2021-03-01 to 2021-04-01"):
+    with pytest.raises(
+        ValueError, match="no valid data in the assessed window 2021-03-01 to 2021-04-01"
+    ):
         pollution.lockdown_change(paris, "2021-03-01", "2021-04-01")
     with pytest.raises(ValueError, match="end 2020-03-01 is before start 2020-04-01"):
         pollution.lockdown_change(paris, "2020-04-01", "2020-03-01")
@@ -220,5 +271,7 @@ def test_the_catalogue_loads_the_cached_file_labelled_synthetic(monkeypatch, tmp
     assert ds.attrs["eolab_kind"] == "synthetic" and "SYNTHETIC" in ds.attrs["title"]
     np.testing.assert_array_equal(ds[no2.VARIABLE].values, europe[0][no2.VARIABLE].values)
     truth = no2.ground_truth("europe")
-    pd.testing.assert_series_equal(truth.true_change_pct.to_series(), europe[1].true_change_pct.to_series())
+    pd.testing.assert_series_equal(
+        truth.true_change_pct.to_series(), europe[1].true_change_pct.to_series()
+    )
     assert (tmp_path / "no2").is_dir()

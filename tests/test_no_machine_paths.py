@@ -15,7 +15,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _machine_strings() -> list[str]:
-    strings = {str(ROOT), str(Path(sys.prefix)), "/site-packages/", "/work/"}   # paths, not the venv flag
+    strings = {
+        str(ROOT),
+        str(Path(sys.prefix)),
+        "/site-packages/",
+        "/work/",
+    }  # paths, not the venv flag
     home = str(Path.home())
     if home not in ("/", "/root"):
         strings.add(home + "/")
@@ -24,8 +29,13 @@ def _machine_strings() -> list[str]:
 
 def test_no_published_page_contains_the_build_machines_paths(site_dir):
     needles = _machine_strings()
-    pages = [p for p in site_dir.rglob("*") if p.suffix in {".html", ".ipynb"}
-             and "lite" not in p.relative_to(site_dir).parts and "_sources" not in p.relative_to(site_dir).parts]
+    pages = [
+        p
+        for p in site_dir.rglob("*")
+        if p.suffix in {".html", ".ipynb"}
+        and "lite" not in p.relative_to(site_dir).parts
+        and "_sources" not in p.relative_to(site_dir).parts
+    ]
     assert pages, f"no pages under {site_dir}"
     found = {}
     for page in pages:
@@ -43,6 +53,9 @@ def test_deliberate_errors_show_the_exception_in_short(site_dir):
         if not pages:
             continue
         html = pages[0].read_text(encoding="utf-8")
-        assert re.search(r"(ValueError|KeyError|TypeError)(<[^>]+>)*:", html), f"{name}: no exception shown"
-        assert "Traceback (most recent call last)" not in html and "Cell In[" not in html, \
+        assert re.search(r"(ValueError|KeyError|TypeError)(<[^>]+>)*:", html), (
+            f"{name}: no exception shown"
+        )
+        assert "Traceback (most recent call last)" not in html and "Cell In[" not in html, (
             f"{name}: a full traceback is published"
+        )

@@ -80,8 +80,12 @@ def test_the_offline_guard_refuses_internet_but_allows_loopback(tmp_path):
         "s = socket.socket()\n"
         "try:\n    s.connect(('127.0.0.1', 9))\nexcept ConnectionRefusedError:\n    print('loopback ok')\n"
     )
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "tools" / "offline_guard"), EOLAB_OFFLINE_LOG=str(log))
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    env = dict(
+        os.environ, PYTHONPATH=str(ROOT / "tools" / "offline_guard"), EOLAB_OFFLINE_LOG=str(log)
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
+    )
     assert out.stdout.split() == ["blocked", "loopback", "ok"], out.stderr
     assert "naturalearth.s3.amazonaws.com" in log.read_text()
 
@@ -94,8 +98,12 @@ def test_under_the_guard_a_cartopy_download_is_an_error_naming_the_file():
         "try:\n    plt.gcf().canvas.draw()\nexcept Exception as e:\n    print(type(e).__name__, e)\n"
     )
     env = dict(os.environ, PYTHONPATH=str(ROOT / "tools" / "offline_guard"))
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
-    assert out.stdout.startswith("DownloadWarning Downloading: https://naturalearth"), out.stdout + out.stderr
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert out.stdout.startswith("DownloadWarning Downloading: https://naturalearth"), (
+        out.stdout + out.stderr
+    )
     assert "rivers_lake_centerlines" in out.stdout
 
 
@@ -108,8 +116,16 @@ def test_the_full_build_made_no_network_attempt(site_dir):
 
 @pytest.mark.build
 def test_executing_lessons_left_no_files_in_the_sources():
-    out = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all", "book", "_contents"],
-                         capture_output=True, text=True, cwd=ROOT, check=True)
-    stray = [line for line in out.stdout.splitlines() if line.startswith("??")
-             and "book/_static/vendor" not in line and not line.endswith(".md")]
+    out = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all", "book", "_contents"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+    stray = [
+        line
+        for line in out.stdout.splitlines()
+        if line.startswith("??") and "book/_static/vendor" not in line and not line.endswith(".md")
+    ]
     assert stray == [], f"files written into the sources by the build: {stray}"

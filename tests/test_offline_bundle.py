@@ -23,7 +23,6 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-
 from conftest import ROOT, SITE, open_guarded
 
 from eonb_book import bundle as offline_bundle
@@ -32,9 +31,13 @@ from eonb_book import toc
 
 pytestmark = [pytest.mark.build, pytest.mark.slow]
 
+
 class _Quiet(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
-                      ".mjs": "text/javascript", ".wasm": "application/wasm"}
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".mjs": "text/javascript",
+        ".wasm": "application/wasm",
+    }
 
     def log_message(self, *args):
         pass
@@ -68,7 +71,9 @@ def test_bundle_has_the_site_handouts_and_instructions(unpacked):
 
 def _open_from_disk(browser, path: Path):
     """Open a file of the unpacked bundle; every request that is not for a file is refused."""
-    return open_guarded(browser, path.as_uri(), lambda u: urlparse(u).scheme == "file", viewport=(1200, 900))
+    return open_guarded(
+        browser, path.as_uri(), lambda u: urlparse(u).scheme == "file", viewport=(1200, 900)
+    )
 
 
 @pytest.mark.browser
@@ -116,10 +121,14 @@ def test_a_given_pyodide_is_shipped_and_used(tmp_path, browser):
     folder = offline_bundle.stage(SITE, tmp_path / "staged", pyodide=fake)
     assert (folder / "lite" / "pyodide" / "pyodide.mjs").exists()
     config = json.loads((folder / "lite" / "jupyter-lite.json").read_text())
-    url = config["jupyter-config-data"]["litePluginSettings"][offline_bundle.KERNEL_PLUGIN]["pyodideUrl"]
+    url = config["jupyter-config-data"]["litePluginSettings"][offline_bundle.KERNEL_PLUGIN][
+        "pyodideUrl"
+    ]
     assert url == offline_bundle.LOCAL_PYODIDE_URL
     # resolved from an app page such as lite/lab/index.html, it lands on the shipped file
-    assert (folder / "lite" / "lab" / url).resolve() == (folder / "lite" / "pyodide" / "pyodide.mjs").resolve()
+    assert (folder / "lite" / "lab" / url).resolve() == (
+        folder / "lite" / "pyodide" / "pyodide.mjs"
+    ).resolve()
     assert "is included" in (folder / "README.txt").read_text()
 
     practice = sorted((folder / "lite" / "files" / lite_contents.PRACTICE_DIR).glob("*.ipynb"))[0]
@@ -141,8 +150,9 @@ def test_a_given_pyodide_is_shipped_and_used(tmp_path, browser):
         server.shutdown()
         server.server_close()
     assert f"{base}lite/pyodide/pyodide.mjs" in requests, [u for u in requests if "pyodide" in u]
-    assert all(u.startswith((base, "data:", "blob:")) for u in requests), \
-        [u for u in requests if not u.startswith(base)]
+    assert all(u.startswith((base, "data:", "blob:")) for u in requests), [
+        u for u in requests if not u.startswith(base)
+    ]
 
 
 @pytest.mark.browser

@@ -24,7 +24,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 GUARD = ROOT / "tools" / "offline_guard"
 
-ATTEMPTS = r'''
+ATTEMPTS = r"""
 import os, socket, _socket, subprocess, sys
 def attempt(name, f):
     try:
@@ -48,16 +48,27 @@ server = socket.socket(); server.bind(("127.0.0.1", 0)); server.listen()
 socket.create_connection(server.getsockname()).close()
 print("loopback works")
 print("python-child", subprocess.run([sys.executable, "-c", "print('ok')"], capture_output=True, text=True).stdout.strip())
-'''
+"""
 
-EXPECTED = ["_socket-connect", "socket-connect", "udp-sendto", "_socket-udp-sendto", "gethostbyname_ex",
-            "_socket-getaddrinfo", "curl", "curl-in-shell", "python-I", "python-S", "os-system-wget"]
+EXPECTED = [
+    "_socket-connect",
+    "socket-connect",
+    "udp-sendto",
+    "_socket-udp-sendto",
+    "gethostbyname_ex",
+    "_socket-getaddrinfo",
+    "curl",
+    "curl-in-shell",
+    "python-I",
+    "python-S",
+    "os-system-wget",
+]
 
 
 def _namespace_prefix() -> list[str]:
     """``unshare -n`` (only loopback) when this process may make namespaces, else nothing."""
     if os.environ.get("EOLAB_NETNS") == "1":
-        return []           # already inside the namespace
+        return []  # already inside the namespace
     if shutil.which("unshare") and shutil.which("ip") and os.geteuid() == 0:
         probe = subprocess.run(["unshare", "-n", "true"], capture_output=True)
         if probe.returncode == 0:
@@ -68,17 +79,27 @@ def _namespace_prefix() -> list[str]:
 def test_the_guard_refuses_and_logs_every_bypass(tmp_path):
     log = tmp_path / "offline-guard.log"
     env = dict(os.environ, PYTHONPATH=str(GUARD), EOLAB_OFFLINE_LOG=str(log))
-    run = subprocess.run([*_namespace_prefix(), sys.executable, "-c", ATTEMPTS], env=env,
-                         capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    run = subprocess.run(
+        [*_namespace_prefix(), sys.executable, "-c", ATTEMPTS],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
     assert run.returncode == 0, run.stderr[-3000:]
     results = dict(line.split(" ", 1) for line in run.stdout.splitlines() if " " in line)
     assert {name: results.get(name) for name in EXPECTED} == {name: "refused" for name in EXPECTED}
     assert results["loopback"] == "works" and results["python-child"] == "ok"
     text = log.read_text()
-    for what in ("blocked connect to ('192.0.2.1', 80)", "blocked UDP sendto to ('192.0.2.1', 53)",
-                 "blocked DNS lookup (gethostbyname_ex) to 'example.invalid'",
-                 "blocked subprocess to 'curl -s http://192.0.2.1/'",
-                 "blocked subprocess that would skip the offline guard", "wget -q"):
+    for what in (
+        "blocked connect to ('192.0.2.1', 80)",
+        "blocked UDP sendto to ('192.0.2.1', 53)",
+        "blocked DNS lookup (gethostbyname_ex) to 'example.invalid'",
+        "blocked subprocess to 'curl -s http://192.0.2.1/'",
+        "blocked subprocess that would skip the offline guard",
+        "wget -q",
+    ):
         assert what in text, f"not logged: {what}"
     assert text.count("EO Notebooks offline guard: blocked") == len(EXPECTED)
 
@@ -86,7 +107,11 @@ def test_the_guard_refuses_and_logs_every_bypass(tmp_path):
 def test_inside_make_test_the_only_interface_is_loopback():
     """When make runs the tests in the namespace (EOLAB_NETNS=1), no interface but lo exists."""
     if os.environ.get("EOLAB_NETNS") != "1":
-        pytest.skip("not running inside the network namespace (the Python guard is the fallback here)")
-    links = subprocess.run(["ip", "-o", "link", "show"], capture_output=True, text=True, check=True).stdout
+        pytest.skip(
+            "not running inside the network namespace (the Python guard is the fallback here)"
+        )
+    links = subprocess.run(
+        ["ip", "-o", "link", "show"], capture_output=True, text=True, check=True
+    ).stdout
     names = [line.split(":")[1].strip().split("@")[0] for line in links.splitlines()]
     assert names == ["lo"], names

@@ -26,7 +26,8 @@ LESSON = "lesson2-biomass-shapefiles.md"
 
 def _fixture():
     spec = importlib.util.spec_from_file_location(
-        "archive_fixture_biomass", HERE / "archive_fixtures" / "biomass_kenya.py")
+        "archive_fixture_biomass", HERE / "archive_fixtures" / "biomass_kenya.py"
+    )
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
@@ -40,8 +41,11 @@ def ceda(tmp_path_factory):
     folder = tmp_path_factory.mktemp("ceda")
     files = FIX.write_tiles(folder)
     with RangeServer(folder) as server:
-        yield {"server": server, "files": files,
-               "env": {"EOLAB_ENDPOINT_BIOMASS_CCI": server.url()}}
+        yield {
+            "server": server,
+            "files": files,
+            "env": {"EOLAB_ENDPOINT_BIOMASS_CCI": server.url()},
+        }
 
 
 @pytest.fixture(scope="module")
@@ -84,8 +88,10 @@ def test_tiles_of_a_box_are_named_by_their_north_west_corner():
     assert [t[0] for t in biomass_cci.tiles_for((35.4, -0.9, 37.6, 0.2))] == ["N10E030", "N00E030"]
     assert [t[0] for t in biomass_cci.tiles_for((39.5, -4.0, 41.0, -2.0))] == ["N00E030", "N00E040"]
     url = biomass_cci.tile_url("N00E030", "agb_sd", 2020, endpoint="https://x/maps")
-    assert url == ("https://x/maps/v6.0/geotiff/2020/"
-                   "N00E030_ESACCI-BIOMASS-L4-AGB_SD-MERGED-100m-2020-fv6.0.tif")
+    assert url == (
+        "https://x/maps/v6.0/geotiff/2020/"
+        "N00E030_ESACCI-BIOMASS-L4-AGB_SD-MERGED-100m-2020-fv6.0.tif"
+    )
 
 
 def test_a_server_that_is_down_is_named_in_the_error(tmp_path):
@@ -98,8 +104,10 @@ def test_a_server_that_is_down_is_named_in_the_error(tmp_path):
 
 def test_a_tile_in_another_crs_fails_with_the_documented_layout(tmp_path):
     FIX.write_drifted(tmp_path)
-    with RangeServer(tmp_path) as server, \
-            pytest.raises(_common.ArchiveUnavailable, match="documented EPSG:4326"):
+    with (
+        RangeServer(tmp_path) as server,
+        pytest.raises(_common.ArchiveUnavailable, match="documented EPSG:4326"),
+    ):
         biomass_cci.load((37.2, -0.3, 37.4, -0.1), endpoint=server.url())
 
 
@@ -113,7 +121,7 @@ def test_the_range_server_speaks_http_byte_ranges(tmp_path):
     import urllib.error
     import urllib.request
 
-    (tmp_path / "f.bin").write_bytes(bytes(range(256)) * 4)   # 1024 bytes
+    (tmp_path / "f.bin").write_bytes(bytes(range(256)) * 4)  # 1024 bytes
     with RangeServer(tmp_path) as server:
         req = urllib.request.Request(server.url("f.bin"), headers={"Range": "bytes=10-19"})
         with urllib.request.urlopen(req) as r:

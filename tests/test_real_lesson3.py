@@ -28,7 +28,8 @@ LESSON = "lesson3-data-cube.md"
 
 def _fixture():
     spec = importlib.util.spec_from_file_location(
-        "archive_fixture_landsat", HERE / "archive_fixtures" / "landsat_gaborone.py")
+        "archive_fixture_landsat", HERE / "archive_fixtures" / "landsat_gaborone.py"
+    )
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
@@ -41,11 +42,20 @@ FIX = _fixture()
 def archive(tmp_path_factory):
     folder = tmp_path_factory.mktemp("deafrica")
     built = FIX.write_archive(folder)
-    with RangeServer(folder) as bucket, \
-            StacServer(built["collections"], built["items"], folder / "stac-api") as api:
-        yield {"bucket": bucket, "api": api, "built": built, "folder": folder,
-               "env": {"EOLAB_ENDPOINT_LANDSAT_STAC": api.url,
-                       "EOLAB_ENDPOINT_LANDSAT_COGS": bucket.url(FIX.BUCKET_FOLDER)}}
+    with (
+        RangeServer(folder) as bucket,
+        StacServer(built["collections"], built["items"], folder / "stac-api") as api,
+    ):
+        yield {
+            "bucket": bucket,
+            "api": api,
+            "built": built,
+            "folder": folder,
+            "env": {
+                "EOLAB_ENDPOINT_LANDSAT_STAC": api.url,
+                "EOLAB_ENDPOINT_LANDSAT_COGS": bucket.url(FIX.BUCKET_FOLDER),
+            },
+        }
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +80,7 @@ def test_cloud_statistics_over_the_reservoir_match_the_injected_clouds(ran):
     stats = ns["stats"]
     for date, want in FIX.truth().items():
         row = stats.loc[date].iloc[0] if stats.loc[date].ndim == 2 else stats.loc[date]
-        tol = 3.0 if 0 < want["cloud_pct"] < 100 else 0.01   # the box is not a UTM rectangle
+        tol = 3.0 if 0 < want["cloud_pct"] < 100 else 0.01  # the box is not a UTM rectangle
         assert row["cloud_pct"] == pytest.approx(want["cloud_pct"], abs=tol), date
         assert row["clear_pct"] == pytest.approx(100 - want["cloud_pct"], abs=tol), date
         assert row["scene_cloud_pct"] == want["eo:cloud_cover"]
@@ -80,8 +90,9 @@ def test_lake_areas_of_the_clear_scenes_match_the_injected_lake(ran):
     ns, _ = ran
     lake = ns["lake"].to_series()
     clear = {d: t["lake_km2"] for d, t in FIX.truth().items() if t["lake_km2"] is not None}
-    assert [str(t.date()) for t in lake.index] == sorted(clear), \
+    assert [str(t.date()) for t in lake.index] == sorted(clear), (
         "only the scenes that see the whole reservoir give a lake area"
+    )
     for t, km2 in lake.items():
         # one row or column of 30 m pixels may shift between the USGS grid and the load grid
         assert km2 == pytest.approx(clear[str(t.date())], rel=0.06), str(t.date())
@@ -133,8 +144,10 @@ def test_an_item_whose_asset_was_renamed_fails_with_the_documented_layout(archiv
     drifted = copy.deepcopy(built["items"])
     for it in drifted:
         it["assets"]["pixel_qa"] = it["assets"].pop("QA_PIXEL")
-    with StacServer(built["collections"], drifted, tmp_path) as api, \
-            pytest.raises(_common.ArchiveUnavailable, match="missing asset 'QA_PIXEL'"):
+    with (
+        StacServer(built["collections"], drifted, tmp_path) as api,
+        pytest.raises(_common.ArchiveUnavailable, match="missing asset 'QA_PIXEL'"),
+    ):
         landsat_stac.search(endpoint=api.url, **FIX.SEARCH)
 
 

@@ -35,7 +35,11 @@ def truth():
 
 def test_stored_as_level2a_digital_numbers_and_read_as_reflectance(folder, tiles):
     raw = zarr.open_group(str(folder / "tile_33UUU.zarr"), mode="r")["B04"]
-    assert raw.dtype == np.uint16 and raw.attrs["scale_factor"] == 0.0001 and raw.attrs["add_offset"] == -0.1
+    assert (
+        raw.dtype == np.uint16
+        and raw.attrs["scale_factor"] == 0.0001
+        and raw.attrs["add_offset"] == -0.1
+    )
     for tile in tiles.values():
         for band in reflectance.BANDS:
             values = tile[band].values
@@ -58,8 +62,11 @@ def test_ndvi_of_vegetation_water_and_town_is_plausible(tiles, truth):
     west = tiles["33UUU"]
     cover = truth["land_cover"].sel(x=west["x"])
     ndvi = indices.ndvi(west["B04"], west["B08"]).sel(time="2017-06-25").squeeze()
-    median = {name: float(ndvi.where(cover == code).median()) for code, name in reflectance.CLASSES.items()
-              if bool((cover == code).any())}
+    median = {
+        name: float(ndvi.where(cover == code).median())
+        for code, name in reflectance.CLASSES.items()
+        if bool((cover == code).any())
+    }
     assert 0.65 < median["forest"] < 0.85 and 0.5 < median["grassland"] < 0.85
     assert 0.05 < median["town"] < 0.25
     east = tiles["33UVU"]
@@ -68,8 +75,13 @@ def test_ndvi_of_vegetation_water_and_town_is_plausible(tiles, truth):
 
 
 def test_the_2018_drought_lowers_grassland_ndvi(tiles, truth):
-    both = xr.concat([tiles["33UUU"], tiles["33UVU"].drop_sel(x=tiles["33UUU"]["x"].values[-reflectance.OVERLAP:])],
-                     dim="x")
+    both = xr.concat(
+        [
+            tiles["33UUU"],
+            tiles["33UVU"].drop_sel(x=tiles["33UUU"]["x"].values[-reflectance.OVERLAP :]),
+        ],
+        dim="x",
+    )
     grass = truth["land_cover"] == 5
     ndvi = indices.ndvi(both["B04"], both["B08"]).where(grass).median(["y", "x"])
     normal, drought = float(ndvi.sel(time="2017-08-04")), float(ndvi.sel(time="2018-08-09"))

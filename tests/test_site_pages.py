@@ -10,7 +10,6 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 import pytest
-
 from conftest import SITE, html_pages, open_guarded
 
 pytestmark = [pytest.mark.build, pytest.mark.browser]
@@ -20,7 +19,9 @@ PAGES = [p.relative_to(SITE).as_posix() for p in html_pages(SITE)] if SITE.exist
 
 def open_page(browser, url: str, allowed_hosts: set[str]):
     """Open ``url``; returns (page, console errors, requests to other hosts)."""
-    return open_guarded(browser, url, lambda u: u.startswith("file:") or urlparse(u).hostname in allowed_hosts)
+    return open_guarded(
+        browser, url, lambda u: u.startswith("file:") or urlparse(u).hostname in allowed_hosts
+    )
 
 
 def broken_images(page) -> list[str]:
@@ -42,7 +43,9 @@ def test_page_loads_offline_without_errors(path, browser, site_url, artifacts_di
         page.screenshot(path=str(shot), full_page=True)
         assert not foreign, f"{path} requested other hosts: {foreign}"
         assert not errors, f"{path} logged console errors: {errors}"
-        assert not broken_images(page), f"{path} has images that did not load: {broken_images(page)}"
+        assert not broken_images(page), (
+            f"{path} has images that did not load: {broken_images(page)}"
+        )
         assert page.locator("main h1").count() >= 1, f"{path} has no title"
     finally:
         page.close()

@@ -49,9 +49,12 @@ def season_map(anom: xr.DataArray, year: int) -> xr.DataArray:
 
 # --------------------------------------------------------------------------- like the real product
 
+
 def test_values_are_plausible_volumetric_soil_moisture(sm_ds):
     sm = sm_ds["sm"]
-    assert sm.dims == ("time", "lat", "lon") and sm.shape == (3653, 40, 40) and sm.dtype == np.float32
+    assert (
+        sm.dims == ("time", "lat", "lon") and sm.shape == (3653, 40, 40) and sm.dtype == np.float32
+    )
     assert sm.attrs["units"] == "m3 m-3" and list(sm.attrs["valid_range"]) == [0, 1]
     low, median, high = np.nanpercentile(sm.values, [1, 50, 99])
     assert 0.03 < low < 0.1 and 0.15 < median < 0.35 and 0.35 < high < 0.47
@@ -66,11 +69,16 @@ def test_missing_exactly_where_flagged(sm_ds, truth):
     # dense forest: never retrieved
     forest = truth["forest"]
     assert forest.sum() > 10
-    assert bool(((flag & 2) > 0).where(forest, True).all()) and not bool(((flag & 2) > 0).where(~forest, False).any())
+    assert bool(((flag & 2) > 0).where(forest, True).all()) and not bool(
+        ((flag & 2) > 0).where(~forest, False).any()
+    )
     # frozen soil: winter only, and most in the cold north-east and near the Alps
     frozen = (flag & 1) > 0
     by_month = frozen.mean(["lat", "lon"]).groupby("time.month").mean()
-    assert float(by_month.sel(month=[12, 1, 2]).mean()) > 0.2 and float(by_month.sel(month=[6, 7, 8]).max()) < 1e-3
+    assert (
+        float(by_month.sel(month=[12, 1, 2]).mean()) > 0.2
+        and float(by_month.sel(month=[6, 7, 8]).max()) < 1e-3
+    )
     # gaps where no satellite saw the cell: fewer in the later years, as in the real record
     gaps = ((flag & 4) > 0).mean(["lat", "lon"]).groupby("time.year").mean()
     assert float(gaps.sel(year=2012)) > 2 * float(gaps.sel(year=2021))
@@ -82,17 +90,23 @@ def test_rain_pulses_wet_the_soil_at_once_and_it_dries_slowly(sm_ds, lat, lon):
 
     step = sm_ds["sm"].sel(lat=lat, lon=lon).diff("time").dropna("time").values
     assert np.median(step) < 0, "most days the soil dries a little"
-    assert np.percentile(step, 99) > 2 * abs(np.percentile(step, 1)), "a rain pulse wets it a lot in one day"
+    assert np.percentile(step, 99) > 2 * abs(np.percentile(step, 1)), (
+        "a rain pulse wets it a lot in one day"
+    )
     assert skew(step) > 1.5
 
 
 def test_winters_are_wetter_than_summers(sm_ds, truth):
     outside = sm_ds["sm"].where(~truth["drought_region"]).mean(["lat", "lon"])
     by_month = outside.groupby("time.month").mean()
-    assert float(by_month.sel(month=[12, 1, 2]).mean()) > float(by_month.sel(month=[7, 8]).mean()) + 0.08
+    assert (
+        float(by_month.sel(month=[12, 1, 2]).mean())
+        > float(by_month.sel(month=[7, 8]).mean()) + 0.08
+    )
 
 
 # --------------------------------------------------------------------------- the science
+
 
 def test_the_anomaly_map_finds_the_injected_drought_region(monthly_anomalies, truth):
     drought = season_map(monthly_anomalies, 2018)
@@ -100,15 +114,21 @@ def test_the_anomaly_map_finds_the_injected_drought_region(monthly_anomalies, tr
     region = truth["drought_region"].values
     seen = ~np.isnan(drought.values)
     overlap = (found & region & seen).sum() / ((found | region) & seen).sum()
-    assert overlap >= 0.8, f"anomaly map < -0.05 m3/m3 overlaps the injected region by only {overlap:.0%}"
+    assert overlap >= 0.8, (
+        f"anomaly map < -0.05 m3/m3 overlaps the injected region by only {overlap:.0%}"
+    )
     inside = float(drought.where(truth["drought_region"]).mean())
     outside = float(drought.where(~truth["drought_region"]).mean())
     assert inside < -0.07 and inside < outside - 0.05
 
 
 def test_the_anomalies_single_out_the_injected_drought_year(monthly_anomalies, truth):
-    assert truth.attrs["drought_year"] == 2018 and truth.attrs["drought_months"] == list(range(4, 11))
-    dry_cells = {year: int((season_map(monthly_anomalies, year) < -0.05).sum()) for year in range(2012, 2022)}
+    assert truth.attrs["drought_year"] == 2018 and truth.attrs["drought_months"] == list(
+        range(4, 11)
+    )
+    dry_cells = {
+        year: int((season_map(monthly_anomalies, year) < -0.05).sum()) for year in range(2012, 2022)
+    }
     driest = max(dry_cells, key=dry_cells.get)
     assert driest == 2018, dry_cells
     runner_up = max(v for y, v in dry_cells.items() if y != 2018)
@@ -116,7 +136,10 @@ def test_the_anomalies_single_out_the_injected_drought_year(monthly_anomalies, t
     # over the drought region itself, 2018 stands out from every other growing season
     region = monthly_anomalies.where(truth["drought_region"]).mean(["lat", "lon"])
     season = region.where(region["time"].dt.month.isin(range(4, 11))).groupby("time.year").mean()
-    assert int(season.idxmin()) == 2018 and float(season.sel(year=2018)) < float(season.drop_sel(year=2018).min()) - 0.05
+    assert (
+        int(season.idxmin()) == 2018
+        and float(season.sel(year=2018)) < float(season.drop_sel(year=2018).min()) - 0.05
+    )
 
 
 def test_the_drought_starts_in_spring_2018(monthly_anomalies, truth):
@@ -126,6 +149,7 @@ def test_the_drought_starts_in_spring_2018(monthly_anomalies, truth):
 
 
 # --------------------------------------------------------------------------- deterministic and cached
+
 
 def test_one_seed_gives_identical_values():
     a, b = soil_moisture.simulate(seed=3), soil_moisture.simulate(seed=3)
@@ -138,7 +162,9 @@ def test_the_stores_have_the_promised_layouts_and_values(tmp_path, sm_ds):
     for layout, chunks in soil_moisture.LAYOUTS.items():
         ds = xr.open_zarr(folder / f"sm_{layout}.zarr")
         assert ds["sm"].encoding["chunks"] == tuple(chunks[d] for d in ("time", "lat", "lon"))
-        xr.testing.assert_equal(ds["sm"].isel(time=slice(0, 400)).compute(), sm_ds["sm"].isel(time=slice(0, 400)))
+        xr.testing.assert_equal(
+            ds["sm"].isel(time=slice(0, 400)).compute(), sm_ds["sm"].isel(time=slice(0, 400))
+        )
     truth = xr.open_dataset(folder / "truth.nc")
     assert int(truth["drought_region"].sum()) == int(soil_moisture.drought_mask().sum())
     truth.close()
@@ -158,8 +184,12 @@ def test_daily_files_are_named_and_filled_like_the_real_archive(tmp_path):
     with netCDF4.Dataset(path) as nc:
         assert nc["sm"].units == "m3 m-3" and nc["sm"]._FillValue == soil_moisture.FILL_VALUE
         assert "SYNTHETIC" in nc.title
-        np.testing.assert_allclose(np.ma.filled(nc["sm"][0], np.nan), small["sm"].isel(time=1), equal_nan=True)
-        assert pd.Timestamp("1970-01-01") + pd.Timedelta(days=float(nc["time"][0])) == pd.Timestamp("2012-01-02")
+        np.testing.assert_allclose(
+            np.ma.filled(nc["sm"][0], np.nan), small["sm"].isel(time=1), equal_nan=True
+        )
+        assert pd.Timestamp("1970-01-01") + pd.Timedelta(days=float(nc["time"][0])) == pd.Timestamp(
+            "2012-01-02"
+        )
 
 
 def test_the_catalogue_lists_it_as_synthetic_with_the_real_product():

@@ -49,13 +49,32 @@ def templates(tmp_path_factory) -> dict[str, list[str]]:
     env = dict(os.environ)
     env.pop("EOLAB_LANG", None)
     done = subprocess.run(
-        [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "--builder", "custom",
-         "--custom-builder", "gettext", "--path-output", str(out)],
-        cwd=ROOT, capture_output=True, text=True, env=env)
-    assert done.returncode == 0, f"gettext build failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+        [
+            str(Path(sys.executable).parent / "jupyter-book"),
+            "build",
+            str(ROOT),
+            "--builder",
+            "custom",
+            "--custom-builder",
+            "gettext",
+            "--path-output",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert done.returncode == 0, (
+        f"gettext build failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    )
     folder = out / "_build" / "gettext"
-    assert subprocess.run([sys.executable, str(ROOT / "_ext" / "eonb_i18n.py"), "pot", str(folder)],
-                          cwd=ROOT).returncode == 0
+    assert (
+        subprocess.run(
+            [sys.executable, str(ROOT / "_ext" / "eonb_i18n.py"), "pot", str(folder)], cwd=ROOT
+        ).returncode
+        == 0
+    )
     found = {}
     for pot in sorted(folder.rglob("*.pot")):
         domain = pot.relative_to(folder).with_suffix("").as_posix()
@@ -73,8 +92,15 @@ def status(templates: dict[str, list[str]], lang: str) -> dict[str, dict[str, li
         page = {"translated": [], "fuzzy": [], "untranslated": [], "missing": []}
         for msgid in ids:
             entry = entries.get(msgid)
-            kind = ("missing" if entry is None else "fuzzy" if entry.fuzzy
-                    else "untranslated" if not entry.string else "translated")
+            kind = (
+                "missing"
+                if entry is None
+                else "fuzzy"
+                if entry.fuzzy
+                else "untranslated"
+                if not entry.string
+                else "translated"
+            )
             page[kind].append(msgid)
         report[domain] = page
     return report
@@ -84,8 +110,11 @@ def pending(lang: str) -> set[str]:
     listing = LOCALES / lang / "pending.txt"
     if not listing.exists():
         return set()
-    return {line.split("#")[0].strip() for line in listing.read_text(encoding="utf-8").splitlines()
-            if line.split("#")[0].strip()}
+    return {
+        line.split("#")[0].strip()
+        for line in listing.read_text(encoding="utf-8").splitlines()
+        if line.split("#")[0].strip()
+    }
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -97,7 +126,9 @@ def test_every_english_string_has_a_current_translation(templates, lang, capsys)
         total = sum(len(v) for v in page.values())
         percent = 100.0 * len(page["translated"]) / total if total else 100.0
         mark = " (pending)" if domain in in_progress else ""
-        lines.append(f"{lang} {percent:5.1f} %  {len(page['translated']):4d}/{total:<4d} {domain}{mark}")
+        lines.append(
+            f"{lang} {percent:5.1f} %  {len(page['translated']):4d}/{total:<4d} {domain}{mark}"
+        )
         if domain in in_progress:
             if percent == 100.0:
                 problems.append(f"{domain}: complete, remove it from locales/{lang}/pending.txt")
@@ -106,12 +137,16 @@ def test_every_english_string_has_a_current_translation(templates, lang, capsys)
             for msgid in page[kind]:
                 problems.append(f"{domain}: {kind}: {msgid[:100]!r}")
     unknown = in_progress - set(report)
-    problems += [f"locales/{lang}/pending.txt names {d}, which is not a page" for d in sorted(unknown)]
+    problems += [
+        f"locales/{lang}/pending.txt names {d}, which is not a page" for d in sorted(unknown)
+    ]
     with capsys.disabled():
         print("\nTranslated, per page:\n  " + "\n  ".join(lines))
-    assert not problems, (f"{len(problems)} strings of the English pages have no current {lang} "
-                          "translation (run `make translations`, translate them in locales/, "
-                          "see CONTRIBUTING.md, Translations):\n  " + "\n  ".join(problems))
+    assert not problems, (
+        f"{len(problems)} strings of the English pages have no current {lang} "
+        "translation (run `make translations`, translate them in locales/, "
+        "see CONTRIBUTING.md, Translations):\n  " + "\n  ".join(problems)
+    )
 
 
 _ROLE = re.compile(r"\{[\w:-]+\}`[^`]*`")
@@ -183,7 +218,8 @@ def test_code_comments_are_translated_and_the_code_is_not():
     code = 'x = "# not a comment"  # the mean\n%time y = 2  # magic\n# a loop\n'
     table = {"the mean": "la moyenne", "a loop": "une boucle", "magic": "magie"}
     assert eonb_i18n.translate_comments(code, table.get) == (
-        'x = "# not a comment"  # la moyenne\n%time y = 2  # magic\n# une boucle\n')
+        'x = "# not a comment"  # la moyenne\n%time y = 2  # magic\n# une boucle\n'
+    )
 
 
 def test_language_switcher_links_are_page_relative():
@@ -193,6 +229,7 @@ def test_language_switcher_links_are_page_relative():
 
 
 # --------------------------------------------------------------------------- the built sites
+
 
 def _built(lang: str) -> Path:
     from conftest import SITE
@@ -206,7 +243,11 @@ def _built(lang: str) -> Path:
 def _pages(site: Path) -> list[Path]:
     from conftest import html_pages
 
-    return [p for p in html_pages(site) if "http-equiv" not in p.read_text(encoding="utf-8")[:2000].lower()]
+    return [
+        p
+        for p in html_pages(site)
+        if "http-equiv" not in p.read_text(encoding="utf-8")[:2000].lower()
+    ]
 
 
 @pytest.mark.build
@@ -218,8 +259,11 @@ def test_every_page_links_the_same_page_in_the_other_language(lang):
     site = _built(lang)
     others = set(eonb_i18n.LANGUAGES) - {lang}
     problems = []
-    pages = [p for p in _pages(site)
-             if lang != eonb_i18n.SOURCE_LANGUAGE or p.relative_to(site).parts[0] not in others]
+    pages = [
+        p
+        for p in _pages(site)
+        if lang != eonb_i18n.SOURCE_LANGUAGE or p.relative_to(site).parts[0] not in others
+    ]
     assert pages
     for page in pages:
         rel = page.relative_to(site).as_posix()
@@ -234,8 +278,10 @@ def test_every_page_links_the_same_page_in_the_other_language(lang):
             if a.get("lang") != a["hreflang"] or not a.get_text(strip=True):
                 problems.append(f"{lang}/{rel}: link to {a['hreflang']} lacks lang= or a name")
             if "://" in a["href"] or a["href"].startswith("/") or not target.exists():
-                problems.append(f"{lang}/{rel}: switcher link {a['href']} is not a page-relative link "
-                                "to a built page")
+                problems.append(
+                    f"{lang}/{rel}: switcher link {a['href']} is not a page-relative link "
+                    "to a built page"
+                )
     assert not problems, "\n".join(problems)
 
 
@@ -245,12 +291,19 @@ def test_french_pages_are_in_french():
     from bs4 import BeautifulSoup
 
     fr, en = _built("fr"), _built("en")
-    page = BeautifulSoup((fr / "book" / "first-map.html").read_text(encoding="utf-8"), "html.parser")
-    english = BeautifulSoup((en / "book" / "first-map.html").read_text(encoding="utf-8"), "html.parser")
+    page = BeautifulSoup(
+        (fr / "book" / "first-map.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    english = BeautifulSoup(
+        (en / "book" / "first-map.html").read_text(encoding="utf-8"), "html.parser"
+    )
     assert page.select_one("main h1").get_text(" ", strip=True).startswith("Votre première carte")
     nav = page.select_one("nav.bd-docs-nav").get_text(" ", strip=True)
     assert "Votre première carte" in nav and "Glossaire" in nav, nav
-    assert "Cette page en français" not in page.text and "English" in page.select_one("nav.eonb-language").text
+    assert (
+        "Cette page en français" not in page.text
+        and "English" in page.select_one("nav.eonb-language").text
+    )
     # Same code, comments translated.
     code_fr = [c.get_text() for c in page.select("div.cell_input pre")]
     code_en = [c.get_text() for c in english.select("div.cell_input pre")]
@@ -267,12 +320,15 @@ def test_french_pages_are_in_french():
 def test_french_launch_buttons_open_french_notebooks():
     from bs4 import BeautifulSoup
 
-    page = BeautifulSoup((_built("fr") / "book" / "first-map.html").read_text(encoding="utf-8"),
-                         "html.parser")
+    page = BeautifulSoup(
+        (_built("fr") / "book" / "first-map.html").read_text(encoding="utf-8"), "html.parser"
+    )
     urls = [a.get("href", "") for a in page.select("a")]
     launch = [u for u in urls if "binder" in u or "colab" in u or "git-pull" in u]
-    assert launch and all("notebooks/fr/first-map.ipynb" in u or "notebooks%2Ffr%2Ffirst-map.ipynb" in u
-                          for u in launch), launch
+    assert launch and all(
+        "notebooks/fr/first-map.ipynb" in u or "notebooks%2Ffr%2Ffirst-map.ipynb" in u
+        for u in launch
+    ), launch
 
 
 def test_french_notebooks_have_french_text_and_the_same_code():

@@ -20,12 +20,19 @@ SOIL = {"green": 0.15, "swir16": 0.35}
 def make_scenes(kinds, qa, crs="EPSG:32635", pixel=30.0) -> xr.Dataset:
     """Scenes from a (time, y, x) grid of 'w' (water) / 's' (soil) and QA values."""
     kinds = np.array(kinds)
-    coords = {"time": np.arange(kinds.shape[0]).astype("datetime64[D]"),
-              "y": -2727660 - pixel * (np.arange(kinds.shape[1]) + 0.5),
-              "x": 385350 + pixel * (np.arange(kinds.shape[2]) + 0.5)}
+    coords = {
+        "time": np.arange(kinds.shape[0]).astype("datetime64[D]"),
+        "y": -2727660 - pixel * (np.arange(kinds.shape[1]) + 0.5),
+        "x": 385350 + pixel * (np.arange(kinds.shape[2]) + 0.5),
+    }
     dims = ("time", "y", "x")
-    ds = xr.Dataset({band: (dims, np.where(kinds == "w", WATER[band], SOIL[band]).astype("float32"))
-                     for band in ("green", "swir16")}, coords=coords)
+    ds = xr.Dataset(
+        {
+            band: (dims, np.where(kinds == "w", WATER[band], SOIL[band]).astype("float32"))
+            for band in ("green", "swir16")
+        },
+        coords=coords,
+    )
     ds["qa_pixel"] = (dims, np.array(qa, dtype="uint16"))
     ds.attrs["crs"] = crs
     return ds
@@ -33,12 +40,16 @@ def make_scenes(kinds, qa, crs="EPSG:32635", pixel=30.0) -> xr.Dataset:
 
 @pytest.fixture
 def scenes() -> xr.Dataset:
-    kinds = [[["w", "w", "s"], ["w", "s", "s"]],     # 3 wet pixels
-             [["w", "w", "w"], ["w", "w", "s"]],     # 5 wet, but one under cloud, one in shadow
-             [["s", "s", "s"], ["w", "s", "s"]]]     # 1 wet
-    qa = [[[CLEAR] * 3, [CLEAR] * 3],
-          [[CLOUD, CLEAR, CLEAR], [SHADOW, CLEAR, CLEAR]],
-          [[CLEAR] * 3, [CLEAR] * 3]]
+    kinds = [
+        [["w", "w", "s"], ["w", "s", "s"]],  # 3 wet pixels
+        [["w", "w", "w"], ["w", "w", "s"]],  # 5 wet, but one under cloud, one in shadow
+        [["s", "s", "s"], ["w", "s", "s"]],
+    ]  # 1 wet
+    qa = [
+        [[CLEAR] * 3, [CLEAR] * 3],
+        [[CLOUD, CLEAR, CLEAR], [SHADOW, CLEAR, CLEAR]],
+        [[CLEAR] * 3, [CLEAR] * 3],
+    ]
     return make_scenes(kinds, qa)
 
 
@@ -65,14 +76,16 @@ def test_water_frequency_is_the_share_of_clear_observations_that_were_wet(scenes
     expected = [[50, 200 / 3, 100 / 3], [100, 100 / 3, 0]]
     np.testing.assert_allclose(freq, expected)
     assert freq.attrs["units"] == "%"
-    np.testing.assert_array_equal(water.clear_count(water.classify_water(scenes)), [[2, 3, 3], [2, 3, 3]])
+    np.testing.assert_array_equal(
+        water.clear_count(water.classify_water(scenes)), [[2, 3, 3], [2, 3, 3]]
+    )
     assert np.isnan(water.water_frequency(water.classify_water(scenes), min_observations=3)[0, 0])
 
 
 def test_a_lower_threshold_counts_more_water():
     murky = make_scenes([[["w", "s"]]], [[[CLEAR, CLEAR]]])
     murky["green"][:] = [[[0.10, 0.15]]]
-    murky["swir16"][:] = [[[0.12, 0.35]]]                      # shallow, turbid: MNDWI -0.09
+    murky["swir16"][:] = [[[0.12, 0.35]]]  # shallow, turbid: MNDWI -0.09
     assert float(water.classify_water(murky).sum()) == 0
     assert float(water.classify_water(murky, threshold=-0.15).sum()) == 1
 

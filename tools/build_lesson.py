@@ -29,19 +29,42 @@ def main(page: str) -> int:
     out.mkdir(parents=True, exist_ok=True)
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     config["execute"]["cache"] = str(out / ".jupyter_cache")
-    config["sphinx"]["local_extensions"] = {k: str(ROOT / "_ext") for k in config["sphinx"]["local_extensions"]}
+    config["sphinx"]["local_extensions"] = {
+        k: str(ROOT / "_ext") for k in config["sphinx"]["local_extensions"]
+    }
     (out / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
     docname = path.relative_to(ROOT).with_suffix("").as_posix()
     # The lesson plus the course's fixed pages, so links to them resolve.
-    chapters = [{"file": f} for f in ("book/setup", "book/first-map", "book/data", "book/glossary", "book/platforms") if f != docname]
-    toc = {"format": "jb-book", "root": "book/intro",
-           "chapters": chapters + ([{"file": docname}] if docname != "book/intro" else [])}
+    chapters = [
+        {"file": f}
+        for f in ("book/setup", "book/first-map", "book/data", "book/glossary", "book/platforms")
+        if f != docname
+    ]
+    toc = {
+        "format": "jb-book",
+        "root": "book/intro",
+        "chapters": chapters + ([{"file": docname}] if docname != "book/intro" else []),
+    }
     (out / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False))
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "tools" / "offline_guard"),
-               EOLAB_OFFLINE_LOG=str(out / "offline-guard.log"))
-    cmd = [str(ROOT / ".venv" / "bin" / "jupyter-book"), "build", str(ROOT),
-           "--config", str(out / "_config.yml"), "--toc", str(out / "_toc.yml"),
-           "--path-output", str(out), "--warningiserror", "--nitpick", "--keep-going"]
+    env = dict(
+        os.environ,
+        PYTHONPATH=str(ROOT / "tools" / "offline_guard"),
+        EOLAB_OFFLINE_LOG=str(out / "offline-guard.log"),
+    )
+    cmd = [
+        str(ROOT / ".venv" / "bin" / "jupyter-book"),
+        "build",
+        str(ROOT),
+        "--config",
+        str(out / "_config.yml"),
+        "--toc",
+        str(out / "_toc.yml"),
+        "--path-output",
+        str(out),
+        "--warningiserror",
+        "--nitpick",
+        "--keep-going",
+    ]
     result = subprocess.run(cmd, env=env, cwd=ROOT)
     guard = out / "offline-guard.log"
     if guard.exists() and guard.stat().st_size:

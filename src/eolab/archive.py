@@ -36,15 +36,34 @@ import xarray as xr
 
 from eolab.datasets import cache_dir, package_data_dir
 
-CMIP6_FACETS: tuple[str, ...] = ("mip_era", "activity", "institute", "model", "experiment",
-                                 "member", "table", "variable", "grid", "version")
+CMIP6_FACETS: tuple[str, ...] = (
+    "mip_era",
+    "activity",
+    "institute",
+    "model",
+    "experiment",
+    "member",
+    "table",
+    "variable",
+    "grid",
+    "version",
+)
 """The folder levels of the CMIP6 data reference syntax, top to bottom."""
 
 FACET_ALIASES = {
-    "activity_id": "activity", "institution_id": "institute", "institution": "institute",
-    "source_id": "model", "source": "model", "experiment_id": "experiment",
-    "member_id": "member", "variant_label": "member", "ensemble": "member",
-    "table_id": "table", "mip_table": "table", "variable_id": "variable", "var": "variable",
+    "activity_id": "activity",
+    "institution_id": "institute",
+    "institution": "institute",
+    "source_id": "model",
+    "source": "model",
+    "experiment_id": "experiment",
+    "member_id": "member",
+    "variant_label": "member",
+    "ensemble": "member",
+    "table_id": "table",
+    "mip_table": "table",
+    "variable_id": "variable",
+    "var": "variable",
     "grid_label": "grid",
 }
 """CMIP6 global-attribute names (``source_id`` ...) accepted as facet names."""
@@ -66,6 +85,7 @@ _SAMPLE_STAMP = ".eolab-archive.json"
 # The offline sample archive
 # --------------------------------------------------------------------------
 
+
 def _is_noncommercial(path: Path) -> bool:
     """True if a netCDF file's ``license`` attribute is a NonCommercial licence."""
     import netCDF4
@@ -75,7 +95,9 @@ def _is_noncommercial(path: Path) -> bool:
     return "noncommercial" in licence.replace("-", "").replace(" ", "").lower()
 
 
-def sample_archive(root: str | os.PathLike | None = None, include_noncommercial: bool = False) -> Path:
+def sample_archive(
+    root: str | os.PathLike | None = None, include_noncommercial: bool = False
+) -> Path:
     """Lay out real CMIP6 sample files as a data centre does, and return the archive root.
 
     The files are tiny cut-outs (a few grid points near the North Pole, two
@@ -109,11 +131,15 @@ def sample_archive(root: str | os.PathLike | None = None, include_noncommercial:
         return archive_root
 
     if archive_root.exists() and not stamp_file.exists() and any(archive_root.iterdir()):
-        raise FileExistsError(f"{str(archive_root)!r} exists and holds files eolab did not make; eolab will "
-                              "not replace them. Pass another root= (a new or empty folder)")
+        raise FileExistsError(
+            f"{str(archive_root)!r} exists and holds files eolab did not make; eolab will "
+            "not replace them. Pass another root= (a new or empty folder)"
+        )
     files = sorted(source.glob("CMIP6/*/*/*/*/*/*/*/*/*/*.nc"))
     if not files:
-        raise FileNotFoundError(f"no CMIP6 files found under {source}; reinstall esmvaltool-sample-data")
+        raise FileNotFoundError(
+            f"no CMIP6 files found under {source}; reinstall esmvaltool-sample-data"
+        )
     base.mkdir(parents=True, exist_ok=True)
     # Build in a temporary folder and move it into place, so a reader never
     # sees a half-built archive (several lessons may build at once).
@@ -146,13 +172,16 @@ def sample_archive(root: str | os.PathLike | None = None, include_noncommercial:
 # Finding files by facet
 # --------------------------------------------------------------------------
 
+
 def _normalise_facets(facets: dict) -> dict[str, list[str]]:
     wanted: dict[str, list[str]] = {}
     for key, value in facets.items():
         name = FACET_ALIASES.get(key, key)
         if name not in CMIP6_FACETS:
-            raise ValueError(f"unknown facet {key!r}; valid facets are {', '.join(CMIP6_FACETS)} "
-                             f"(CMIP6 attribute names such as 'source_id' also work)")
+            raise ValueError(
+                f"unknown facet {key!r}; valid facets are {', '.join(CMIP6_FACETS)} "
+                f"(CMIP6 attribute names such as 'source_id' also work)"
+            )
         if value is None:
             continue
         values = [value] if isinstance(value, str) else list(value)
@@ -202,8 +231,10 @@ def find_files(root: str | os.PathLike, **facets) -> pd.DataFrame:
     root = Path(root)
     wanted = _normalise_facets(facets)
     if not (root / "CMIP6").is_dir():
-        raise FileNotFoundError(f"{root} holds no CMIP6/ folder; give the folder above CMIP6/, "
-                                f"e.g. {CEDA_CMIP6_ROOT} on JASMIN or archive.sample_archive() offline")
+        raise FileNotFoundError(
+            f"{root} holds no CMIP6/ folder; give the folder above CMIP6/, "
+            f"e.g. {CEDA_CMIP6_ROOT} on JASMIN or archive.sample_archive() offline"
+        )
     folders = [root]
     chosen: dict[str, list[str]] = {}
     for facet in CMIP6_FACETS:
@@ -214,7 +245,10 @@ def find_files(root: str | os.PathLike, **facets) -> pd.DataFrame:
             kept = [c for c in children if _matches(c.name, wanted[facet])]
             if not kept:
                 valid = sorted({c.name for c in children})
-                where = ", ".join(f"{k}={v[0] if len(v) == 1 else v}" for k, v in chosen.items()) or "anywhere"
+                where = (
+                    ", ".join(f"{k}={v[0] if len(v) == 1 else v}" for k, v in chosen.items())
+                    or "anywhere"
+                )
                 raise ValueError(
                     f"no files with {facet}={wanted[facet][0] if len(wanted[facet]) == 1 else wanted[facet]!r} "
                     f"({where}); valid {facet} values there are: {', '.join(valid) or 'none'}"
@@ -227,9 +261,13 @@ def find_files(root: str | os.PathLike, **facets) -> pd.DataFrame:
         parts = folder.relative_to(root).parts
         for path in sorted(folder.glob("*.nc")):
             match = _PERIOD.search(path.name)
-            rows.append({**dict(zip(CMIP6_FACETS, parts)),
-                         "period": f"{match.group(1)}-{match.group(2)}" if match else "",
-                         "path": str(path)})
+            rows.append(
+                {
+                    **dict(zip(CMIP6_FACETS, parts)),
+                    "period": f"{match.group(1)}-{match.group(2)}" if match else "",
+                    "path": str(path),
+                }
+            )
     if not rows:
         raise ValueError(f"the folders matching {facets} hold no .nc files")
     return pd.DataFrame(rows, columns=[*CMIP6_FACETS, "period", "path"])
@@ -239,6 +277,7 @@ def find_files(root: str | os.PathLike, **facets) -> pd.DataFrame:
 # Opening what you found
 # --------------------------------------------------------------------------
 
+
 def _paths(files) -> list[str]:
     if isinstance(files, pd.DataFrame):
         if "path" not in files:
@@ -247,8 +286,10 @@ def _paths(files) -> list[str]:
         datasets = files[keys].drop_duplicates()
         if len(datasets) > 1:
             listing = "; ".join("/".join(r) for r in datasets.astype(str).itertuples(index=False))
-            raise ValueError(f"these files belong to {len(datasets)} datasets ({listing}); open one "
-                             "at a time, e.g. files[files['model'] == 'CanESM5']")
+            raise ValueError(
+                f"these files belong to {len(datasets)} datasets ({listing}); open one "
+                "at a time, e.g. files[files['model'] == 'CanESM5']"
+            )
         return list(files["path"])
     if isinstance(files, (str, os.PathLike)):
         return [str(files)]
@@ -288,8 +329,13 @@ def open_files(files, mask_fill: bool = True) -> xr.Dataset:
         # reports while decoding; the decoded times are still correct.
         warnings.filterwarnings("ignore", message=".*non-standard calendar.*")
         ds = xr.open_mfdataset(
-            paths, combine="by_coords", data_vars="minimal", coords="minimal", compat="override",
-            join="outer", combine_attrs="drop_conflicts",
+            paths,
+            combine="by_coords",
+            data_vars="minimal",
+            coords="minimal",
+            compat="override",
+            join="outer",
+            combine_attrs="drop_conflicts",
             decode_times=xr.coders.CFDatetimeCoder(use_cftime=True),
         )
     if mask_fill:
@@ -299,8 +345,12 @@ def open_files(files, mask_fill: bool = True) -> xr.Dataset:
     return ds
 
 
-def annual_mean_by_model(files: pd.DataFrame, variable: str = "ta", plev_pa: float | None = 92500.0,
-                         years: tuple[int, int] | None = None) -> xr.DataArray:
+def annual_mean_by_model(
+    files: pd.DataFrame,
+    variable: str = "ta",
+    plev_pa: float | None = 92500.0,
+    years: tuple[int, int] | None = None,
+) -> xr.DataArray:
     """Area-mean, annual-mean series of one variable for every model in a table.
 
     Each model is opened with :func:`open_files`, the pressure level
@@ -333,18 +383,24 @@ def annual_mean_by_model(files: pd.DataFrame, variable: str = "ta", plev_pa: flo
         if plev_pa is not None:
             levels = da["plev"].values
             if not np.isclose(levels, plev_pa, rtol=1e-6).any():
-                raise ValueError(f"{model}: no level plev={plev_pa} Pa; the file has {levels.tolist()} Pa")
+                raise ValueError(
+                    f"{model}: no level plev={plev_pa} Pa; the file has {levels.tolist()} Pa"
+                )
             da = da.sel(plev=plev_pa, method="nearest")
         weights = np.cos(np.deg2rad(da["lat"]))
         da = da.weighted(weights).mean(("lat", "lon"))
         yearly = da.groupby("time.year").mean().load()
         if years is not None:
             yearly = yearly.sel(year=slice(*years))
-        series.append(yearly.drop_vars([c for c in yearly.coords if c != "year"]).expand_dims(model=[model]))
+        series.append(
+            yearly.drop_vars([c for c in yearly.coords if c != "year"]).expand_dims(model=[model])
+        )
     out = xr.concat(series, dim="model", join="outer")
     attrs = open_files(files.iloc[[0]])[variable].attrs
-    out.attrs = {"units": attrs.get("units", ""),
-                 "long_name": f"Annual mean {attrs.get('long_name', variable)}"
-                 + (f" at {plev_pa / 100:g} hPa" if plev_pa is not None else "")}
+    out.attrs = {
+        "units": attrs.get("units", ""),
+        "long_name": f"Annual mean {attrs.get('long_name', variable)}"
+        + (f" at {plev_pa / 100:g} hPa" if plev_pa is not None else ""),
+    }
     out.name = variable
     return out

@@ -22,11 +22,20 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
-__all__ = ["MARKER", "building_folder", "cache_dir", "cache_root", "check_complete",
-           "ensure_folder", "is_ours", "synthetic_note", "write_marker"]
+__all__ = [
+    "MARKER",
+    "building_folder",
+    "cache_dir",
+    "cache_root",
+    "check_complete",
+    "ensure_folder",
+    "is_ours",
+    "synthetic_note",
+    "write_marker",
+]
 
 
 def cache_root() -> Path:
@@ -48,11 +57,17 @@ def cache_dir(*parts: str) -> Path:
     """
     root = cache_root()
     for part in parts:
-        if (not isinstance(part, str) or not part or Path(part).is_absolute()
-                or ".." in Path(part).parts):
-            raise ValueError(f"cache_dir: {part!r} is not a sub-folder name inside the cache "
-                             f"{root}; "
-                             "use plain names such as cache_dir('landsat')")
+        if (
+            not isinstance(part, str)
+            or not part
+            or Path(part).is_absolute()
+            or ".." in Path(part).parts
+        ):
+            raise ValueError(
+                f"cache_dir: {part!r} is not a sub-folder name inside the cache "
+                f"{root}; "
+                "use plain names such as cache_dir('landsat')"
+            )
     folder = root.joinpath(*parts)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
@@ -151,19 +166,29 @@ def _check_target(folder: Path) -> Path:
     folder = Path(folder)
     resolved = folder.resolve()
     here = Path.cwd().resolve()
-    if resolved == here or resolved in here.parents or resolved == Path.home().resolve() \
-            or resolved == Path(resolved.anchor):
-        raise ValueError(f"refusing to build into {str(folder)!r}: it is the current folder, "
-                         "your home or one of their parents; pass a new folder name, "
-                         "e.g. folder='my_store'")
+    if (
+        resolved == here
+        or resolved in here.parents
+        or resolved == Path.home().resolve()
+        or resolved == Path(resolved.anchor)
+    ):
+        raise ValueError(
+            f"refusing to build into {str(folder)!r}: it is the current folder, "
+            "your home or one of their parents; pass a new folder name, "
+            "e.g. folder='my_store'"
+        )
     if folder.exists():
         if not folder.is_dir():
-            raise FileExistsError(f"{str(folder)!r} exists and is a file, not an eolab folder; "
-                                  "pass a new folder name or remove it yourself")
+            raise FileExistsError(
+                f"{str(folder)!r} exists and is a file, not an eolab folder; "
+                "pass a new folder name or remove it yourself"
+            )
         if any(folder.iterdir()) and not is_ours(folder):
-            raise FileExistsError(f"{str(folder)!r} exists and holds files eolab did not make; "
-                                  "eolab will not delete them. Pass a new folder name "
-                                  "(or an empty folder), or move those files yourself")
+            raise FileExistsError(
+                f"{str(folder)!r} exists and holds files eolab did not make; "
+                "eolab will not delete them. Pass a new folder name "
+                "(or an empty folder), or move those files yourself"
+            )
     return folder
 
 
@@ -177,8 +202,9 @@ def _clean_stale(folder: Path) -> None:
             shutil.rmtree(p, ignore_errors=True)
 
 
-def ensure_folder(folder: str | os.PathLike, note: str, write: Callable[[Path], None],
-                  overwrite: bool = False) -> Path:
+def ensure_folder(
+    folder: str | os.PathLike, note: str, write: Callable[[Path], None], overwrite: bool = False
+) -> Path:
     """Build ``folder`` once, safely: the one entry point of every generator.
 
     Under a per-folder lock (other processes building the same folder
@@ -201,10 +227,12 @@ def ensure_folder(folder: str | os.PathLike, note: str, write: Callable[[Path], 
         _clean_stale(folder)
         problem = check_complete(folder)
         if problem is None and not overwrite:
-            return folder          # another process finished it while we waited
+            return folder  # another process finished it while we waited
         if folder.exists() and any(folder.iterdir()) and not overwrite:
-            print(f"eolab: the cached {folder.name} was incomplete or corrupt ({problem}); "
-                  "rebuilding it")
+            print(
+                f"eolab: the cached {folder.name} was incomplete or corrupt ({problem}); "
+                "rebuilding it"
+            )
         with _building(folder, note) as tmp:
             write(tmp)
     return folder
@@ -262,5 +290,7 @@ def building_folder(folder: str | os.PathLike, note: str):
 
 def synthetic_note(title: str, generator: str, seed: int, version) -> str:
     """The ``README.txt`` of a folder of generated (synthetic) files."""
-    return (f"{title}\nSYNTHETIC data made by {generator} (seed {seed}, version {version}); "
-            "safe to delete, regenerated on demand.\n")
+    return (
+        f"{title}\nSYNTHETIC data made by {generator} (seed {seed}, version {version}); "
+        "safe to delete, regenerated on demand.\n"
+    )

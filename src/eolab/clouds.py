@@ -35,11 +35,23 @@ import xarray as xr
 from eolab import _validate, grid
 from eolab.grid import crs_of  # noqa: F401  (kept here: lessons call clouds.crs_of)
 
-QA_FLAGS = {"fill": 0, "dilated_cloud": 1, "cirrus": 2, "cloud": 3, "cloud_shadow": 4,
-            "snow": 5, "clear": 6, "water": 7}
+QA_FLAGS = {
+    "fill": 0,
+    "dilated_cloud": 1,
+    "cirrus": 2,
+    "cloud": 3,
+    "cloud_shadow": 4,
+    "snow": 5,
+    "clear": 6,
+    "water": 7,
+}
 """Single-bit flags of ``QA_PIXEL`` and their bit numbers."""
-QA_CONFIDENCES = {"cloud_confidence": 8, "cloud_shadow_confidence": 10,
-                  "snow_ice_confidence": 12, "cirrus_confidence": 14}
+QA_CONFIDENCES = {
+    "cloud_confidence": 8,
+    "cloud_shadow_confidence": 10,
+    "snow_ice_confidence": 12,
+    "cirrus_confidence": 14,
+}
 """Two-bit confidence fields of ``QA_PIXEL`` and their lowest bit."""
 CONFIDENCE_LEVELS = {"none": 0, "low": 1, "medium": 2, "high": 3}
 NOT_CLEAR = ("dilated_cloud", "cirrus", "cloud", "cloud_shadow", "snow")
@@ -48,10 +60,14 @@ NOT_CLEAR = ("dilated_cloud", "cirrus", "cloud", "cloud_shadow", "snow")
 
 def _check_qa(qa) -> xr.DataArray:
     if not isinstance(qa, xr.DataArray):
-        raise TypeError(f"qa must be an xarray.DataArray (the 'qa_pixel' band), got {type(qa).__name__}")
+        raise TypeError(
+            f"qa must be an xarray.DataArray (the 'qa_pixel' band), got {type(qa).__name__}"
+        )
     if not np.issubdtype(qa.dtype, np.integer):
-        raise TypeError(f"qa must hold integers (the raw QA_PIXEL bits), got dtype {qa.dtype}; "
-                        "load the band without scaling and without converting it to float")
+        raise TypeError(
+            f"qa must hold integers (the raw QA_PIXEL bits), got dtype {qa.dtype}; "
+            "load the band without scaling and without converting it to float"
+        )
     if qa.dtype.itemsize > 2 and qa.size and not _is_lazy(qa):
         low, high = int(qa.min()), int(qa.max())
         if low < 0 or high > 65535:
@@ -109,11 +125,16 @@ def confidence(qa: xr.DataArray, name: str) -> xr.DataArray:
     """
     _check_qa(qa)
     if name not in QA_CONFIDENCES:
-        raise ValueError(f"unknown QA_PIXEL confidence {name!r}; valid: {', '.join(QA_CONFIDENCES)}")
+        raise ValueError(
+            f"unknown QA_PIXEL confidence {name!r}; valid: {', '.join(QA_CONFIDENCES)}"
+        )
     bit = QA_CONFIDENCES[name]
     out = ((qa >> bit) & 3).astype("uint8")
-    out.attrs = {"long_name": f"QA_PIXEL {name.replace('_', ' ')} (bits {bit}-{bit + 1})",
-                 "flag_values": [0, 1, 2, 3], "flag_meanings": "none low medium high"}
+    out.attrs = {
+        "long_name": f"QA_PIXEL {name.replace('_', ' ')} (bits {bit}-{bit + 1})",
+        "flag_values": [0, 1, 2, 3],
+        "flag_meanings": "none low medium high",
+    }
     return out.rename(name)
 
 
@@ -132,7 +153,11 @@ def decode_qa(qa: xr.DataArray, flags=None) -> xr.Dataset:
     xarray.Dataset
         One variable per flag: bool for flags, uint8 0-3 for confidences.
     """
-    flags = list(QA_FLAGS) + list(QA_CONFIDENCES) if flags is None else _validate.as_names(flags, "flags")
+    flags = (
+        list(QA_FLAGS) + list(QA_CONFIDENCES)
+        if flags is None
+        else _validate.as_names(flags, "flags")
+    )
     out = {}
     for name in flags:
         if name in QA_CONFIDENCES:
@@ -168,11 +193,15 @@ def clear_mask(qa: xr.DataArray, exclude=NOT_CLEAR) -> xr.DataArray:
     for flag in exclude:
         _check_flag(flag)
         if flag in ("clear", "water"):
-            raise ValueError(f"{flag!r} cannot be excluded: it describes clear pixels; "
-                             f"choose from {', '.join(NOT_CLEAR)}")
+            raise ValueError(
+                f"{flag!r} cannot be excluded: it describes clear pixels; "
+                f"choose from {', '.join(NOT_CLEAR)}"
+            )
         bits |= 1 << QA_FLAGS[flag]
     out = (qa & bits) == 0
-    out.attrs = {"long_name": "clear pixels (no " + ", ".join(f.replace("_", " ") for f in exclude) + ")"}
+    out.attrs = {
+        "long_name": "clear pixels (no " + ", ".join(f.replace("_", " ") for f in exclude) + ")"
+    }
     return out.rename("clear")
 
 
@@ -180,14 +209,17 @@ def _check_aoi(aoi, qa: xr.DataArray):
     if aoi is None:
         return None
     if not isinstance(aoi, xr.DataArray) or aoi.dtype != bool:
-        raise TypeError("aoi must be a boolean xarray.DataArray on the same (y, x) grid "
-                        "(True inside the area of interest); make one with eolab.clouds.aoi_mask")
+        raise TypeError(
+            "aoi must be a boolean xarray.DataArray on the same (y, x) grid "
+            "(True inside the area of interest); make one with eolab.clouds.aoi_mask"
+        )
     missing = set(aoi.dims) - set(qa.dims)
     if missing:
         raise ValueError(f"aoi has dimensions {aoi.dims} that the data lack ({qa.dims})")
     for dim in aoi.dims:
-        if aoi.sizes[dim] != qa.sizes[dim] or (dim in aoi.coords and dim in qa.coords
-                                               and not np.allclose(aoi[dim], qa[dim])):
+        if aoi.sizes[dim] != qa.sizes[dim] or (
+            dim in aoi.coords and dim in qa.coords and not np.allclose(aoi[dim], qa[dim])
+        ):
             raise ValueError(f"aoi and data are not on the same grid along {dim!r}")
     if not bool(aoi.any()):
         raise ValueError("the area of interest is empty (aoi is False everywhere)")
@@ -227,7 +259,10 @@ def fraction(mask: xr.DataArray, qa: xr.DataArray, aoi: xr.DataArray | None = No
         valid = valid & aoi
     n_valid = valid.sum(dims)
     out = (mask & valid).sum(dims) / n_valid.where(n_valid > 0)
-    out.attrs = {"units": "1", "long_name": f"fraction of valid AOI pixels: {mask.attrs.get('long_name', mask.name)}"}
+    out.attrs = {
+        "units": "1",
+        "long_name": f"fraction of valid AOI pixels: {mask.attrs.get('long_name', mask.name)}",
+    }
     return out
 
 
@@ -243,7 +278,9 @@ def cloud_fraction(qa: xr.DataArray, aoi: xr.DataArray | None = None) -> xr.Data
     return out.rename("cloud_fraction")
 
 
-def clear_fraction(qa: xr.DataArray, aoi: xr.DataArray | None = None, exclude=NOT_CLEAR) -> xr.DataArray:
+def clear_fraction(
+    qa: xr.DataArray, aoi: xr.DataArray | None = None, exclude=NOT_CLEAR
+) -> xr.DataArray:
     """Fraction (0-1) of the valid pixels in the AOI that are clear (:func:`clear_mask`), per scene."""
     out = fraction(clear_mask(qa, exclude), qa, aoi)
     out.attrs["long_name"] = "clear fraction over the area of interest"
@@ -276,6 +313,13 @@ def aoi_mask(like: xr.DataArray, geometry, crs="EPSG:4326") -> xr.DataArray:
     transform = Affine(dx, 0.0, x[0] - dx / 2, 0.0, -dy, y[0] + dy / 2)
     inside = geometry_mask([geom], out_shape=(y.size, x.size), transform=transform, invert=True)
     if not inside.any():
-        raise ValueError("the area of interest does not overlap the data; check its coordinates and crs")
-    return xr.DataArray(inside, coords={"y": like["y"], "x": like["x"]}, dims=("y", "x"),
-                        name="aoi", attrs={"long_name": "area of interest"})
+        raise ValueError(
+            "the area of interest does not overlap the data; check its coordinates and crs"
+        )
+    return xr.DataArray(
+        inside,
+        coords={"y": like["y"], "x": like["x"]},
+        dims=("y", "x"),
+        name="aoi",
+        attrs={"long_name": "area of interest"},
+    )

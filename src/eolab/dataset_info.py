@@ -7,8 +7,8 @@ module of :mod:`eolab.synthetic`) and listed in :mod:`eolab.datasets`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import xarray as xr
 
@@ -63,8 +63,9 @@ class DatasetInfo:
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
-            raise ValueError(f"dataset {self.name!r}: kind must be one of {KINDS}, "
-                             f"got {self.kind!r}")
+            raise ValueError(
+                f"dataset {self.name!r}: kind must be one of {KINDS}, got {self.kind!r}"
+            )
 
     @property
     def imitates(self) -> str:
@@ -73,8 +74,9 @@ class DatasetInfo:
 
     def describe(self) -> str:
         """A paragraph a learner can read: what, real or synthetic, source, licence."""
-        label = ("REAL data" if self.kind == "real"
-                 else "SYNTHETIC data (made by eolab, not measured)")
+        label = (
+            "REAL data" if self.kind == "real" else "SYNTHETIC data (made by eolab, not measured)"
+        )
         return (
             f"{self.title} [{self.name}] - {label}\n"
             f"  What: {self.description}\n"

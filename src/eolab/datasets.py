@@ -49,16 +49,16 @@ from eolab.synthetic import biomass, landsat, no2, reflectance, soil_moisture, s
 
 ENTRIES: tuple[DatasetInfo, ...] = (
     # real data, from files that PyPI packages install
-    sample_data.OSTIA_SST,        # loader: eolab.sample_data.load_ostia_sst
-    sample_data.NEMO_TOS,         # loader: eolab.sample_data.load_nemo_tos
-    sample_data.CMIP6_TA,         # loader: eolab.sample_data.load_cmip6_ta
+    sample_data.OSTIA_SST,  # loader: eolab.sample_data.load_ostia_sst
+    sample_data.NEMO_TOS,  # loader: eolab.sample_data.load_nemo_tos
+    sample_data.CMIP6_TA,  # loader: eolab.sample_data.load_cmip6_ta
     # synthetic data: each generator's INFO, loader = the module's load()
-    no2.INFO,                     # s5p_no2_cities: eolab.synthetic.no2.load
-    biomass.INFO,                 # biomass_kenya: eolab.synthetic.biomass.load
-    landsat.INFO,                 # landsat_gaborone: eolab.synthetic.landsat.load
-    reflectance.INFO,             # sentinel2_tiles: eolab.synthetic.reflectance.load
-    soil_moisture.INFO,           # soil_moisture_europe: eolab.synthetic.soil_moisture.load
-    sst_big.INFO,                 # sst_big: eolab.synthetic.sst_big.load
+    no2.INFO,  # s5p_no2_cities: eolab.synthetic.no2.load
+    biomass.INFO,  # biomass_kenya: eolab.synthetic.biomass.load
+    landsat.INFO,  # landsat_gaborone: eolab.synthetic.landsat.load
+    reflectance.INFO,  # sentinel2_tiles: eolab.synthetic.reflectance.load
+    soil_moisture.INFO,  # soil_moisture_europe: eolab.synthetic.soil_moisture.load
+    sst_big.INFO,  # sst_big: eolab.synthetic.sst_big.load
 )
 """Every dataset of the course, real then synthetic."""
 
@@ -93,8 +93,10 @@ def info(name: str) -> DatasetInfo:
     """
     entries = _entries()
     if name not in entries:
-        raise KeyError(f"no dataset called {name!r} in the EO Notebooks catalogue; "
-                       f"known datasets: {', '.join(sorted(entries))}")
+        raise KeyError(
+            f"no dataset called {name!r} in the EO Notebooks catalogue; "
+            f"known datasets: {', '.join(sorted(entries))}"
+        )
     return entries[name]
 
 
@@ -106,8 +108,14 @@ def describe(name: str) -> str:
 def catalogue() -> pd.DataFrame:
     """The whole catalogue as a table, one row per dataset."""
     rows = [
-        {"name": i.name, "title": i.title, "kind": i.kind, "real product": i.real_product,
-         "licence": i.licence, "lessons": ", ".join(i.lessons)}
+        {
+            "name": i.name,
+            "title": i.title,
+            "kind": i.kind,
+            "real product": i.real_product,
+            "licence": i.licence,
+            "lessons": ", ".join(i.lessons),
+        }
         for i in _entries().values()
     ]
     return pd.DataFrame(rows).set_index("name").sort_index()
@@ -130,14 +138,18 @@ def _load_real(name: str, **kwargs) -> xr.Dataset:
     try:
         from eolab import archives
     except ImportError as err:
-        raise ValueError(f"no real loader for {name!r}: the package eolab.archives, which opens "
-                         "real products from their archives, is not available; use "
-                         "source='synthetic' (the default)") from err
+        raise ValueError(
+            f"no real loader for {name!r}: the package eolab.archives, which opens "
+            "real products from their archives, is not available; use "
+            "source='synthetic' (the default)"
+        ) from err
     known = _real_names(archives)
     if known is not None and name not in known:
-        raise ValueError(f"no real loader for {name!r}; datasets with one: "
-                         f"{', '.join(known) or 'none'}. Use source='synthetic' (the default) "
-                         "for the course's copy")
+        raise ValueError(
+            f"no real loader for {name!r}; datasets with one: "
+            f"{', '.join(known) or 'none'}. Use source='synthetic' (the default) "
+            "for the course's copy"
+        )
     return archives.load_real(name, **kwargs)
 
 

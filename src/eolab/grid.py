@@ -34,8 +34,17 @@ LON_NAMES = ("lon", "longitude", "nav_lon", "x")
 """Names tried, in order, for a longitude (or easting) coordinate."""
 
 __all__ = [
-    "LAT_NAMES", "LON_NAMES", "CoordinateNotFound", "coord_name", "lat_lon_names", "crs_of",
-    "pixel_area_m2", "pixel_size_m2", "check_time_dim", "check_scenes", "check_time_range",
+    "LAT_NAMES",
+    "LON_NAMES",
+    "CoordinateNotFound",
+    "coord_name",
+    "lat_lon_names",
+    "crs_of",
+    "pixel_area_m2",
+    "pixel_size_m2",
+    "check_time_dim",
+    "check_scenes",
+    "check_time_range",
 ]
 
 
@@ -44,7 +53,7 @@ class CoordinateNotFound(KeyError, ValueError):
     """A coordinate the function needs is missing (both a :class:`KeyError` and a
     :class:`ValueError`)."""
 
-    def __str__(self) -> str:   # the message itself, not KeyError's quoted repr of it
+    def __str__(self) -> str:  # the message itself, not KeyError's quoted repr of it
         return str(self.args[0]) if self.args else ""
 
 
@@ -75,12 +84,20 @@ def coord_name(da, given: str | None, candidates: tuple[str, ...], what: str) ->
         if name in names:
             return name
     asked = f"{given!r}" if given else "any of " + ", ".join(map(repr, candidates))
-    raise CoordinateNotFound(f"the data have no {what} coordinate {asked}; they have "
-                             f"{sorted(map(str, names))}. Pass its name, e.g. {what}_name='...'")
+    raise CoordinateNotFound(
+        f"the data have no {what} coordinate {asked}; they have "
+        f"{sorted(map(str, names))}. Pass its name, e.g. {what}_name='...'"
+    )
 
 
-def lat_lon_names(da, lat_name: str | None = None, lon_name: str | None = None, *,
-                  xy: bool = False, what: tuple[str, str] = ("lat", "lon")) -> tuple[str, str]:
+def lat_lon_names(
+    da,
+    lat_name: str | None = None,
+    lon_name: str | None = None,
+    *,
+    xy: bool = False,
+    what: tuple[str, str] = ("lat", "lon"),
+) -> tuple[str, str]:
     """Names of the latitude and longitude coordinates of ``da``.
 
     Parameters
@@ -107,8 +124,10 @@ def lat_lon_names(da, lat_name: str | None = None, lon_name: str | None = None, 
         If either is missing (the message lists the data's coordinates).
     """
     n = len(LAT_NAMES) if xy else len(LAT_NAMES) - 1
-    return (coord_name(da, lat_name, LAT_NAMES[:n], what[0]),
-            coord_name(da, lon_name, LON_NAMES[:n], what[1]))
+    return (
+        coord_name(da, lat_name, LAT_NAMES[:n], what[0]),
+        coord_name(da, lon_name, LON_NAMES[:n], what[1]),
+    )
 
 
 # ====================================================================== the CRS
@@ -135,16 +154,18 @@ def crs_of(data):
         if value:
             return CRS.from_user_input(value)
     rio_crs = None
-    if hasattr(data, "rio"):     # the accessor exists once rioxarray has been imported
+    if hasattr(data, "rio"):  # the accessor exists once rioxarray has been imported
         try:
             rio_crs = data.rio.crs
-        except Exception:        # noqa: BLE001 - a malformed grid mapping: no CRS we can use
+        except Exception:  # noqa: BLE001 - a malformed grid mapping: no CRS we can use
             rio_crs = None
     if rio_crs is not None:
         return CRS.from_user_input(rio_crs.to_wkt())
-    raise ValueError("the data have no CRS (no 'spatial_ref' coordinate and no attrs['crs']): "
-                     "load them with odc.stac.load or rioxarray.open_rasterio, or set one with "
-                     "data.rio.write_crs('EPSG:4326') or data.attrs['crs'] = 'EPSG:32635'")
+    raise ValueError(
+        "the data have no CRS (no 'spatial_ref' coordinate and no attrs['crs']): "
+        "load them with odc.stac.load or rioxarray.open_rasterio, or set one with "
+        "data.rio.write_crs('EPSG:4326') or data.attrs['crs'] = 'EPSG:32635'"
+    )
 
 
 # ====================================================================== pixel area
@@ -157,9 +178,11 @@ def _resolution(data) -> tuple[float, float]:
             raise ValueError(f"cannot tell the pixel size: coordinate {dim!r} is missing")
     try:
         rx, ry = data.rio.resolution()
-    except Exception as err:     # noqa: BLE001 - e.g. one row or column and no stored transform
-        raise ValueError("cannot tell the pixel size: coordinate 'x' or 'y' has fewer than 2 "
-                         f"values and the data store no transform ({type(err).__name__})") from None
+    except Exception as err:  # noqa: BLE001 - e.g. one row or column and no stored transform
+        raise ValueError(
+            "cannot tell the pixel size: coordinate 'x' or 'y' has fewer than 2 "
+            f"values and the data store no transform ({type(err).__name__})"
+        ) from None
     return float(rx), float(ry)
 
 
@@ -173,28 +196,32 @@ def _ellipsoidal_band_m2(crs, lat: np.ndarray, dlat: float, dlon: float) -> np.n
 
     ellipsoid = CRS.from_user_input(crs.to_wkt()).ellipsoid
     a, inv_f = ellipsoid.semi_major_metre, ellipsoid.inverse_flattening
-    e2 = 0.0 if not inv_f else (2 - 1 / inv_f) / inv_f     # first eccentricity squared
+    e2 = 0.0 if not inv_f else (2 - 1 / inv_f) / inv_f  # first eccentricity squared
 
     def q(phi_deg):
         s = np.sin(np.radians(np.clip(phi_deg, -90, 90)))
         if e2 == 0:
             return 2 * s
         e = np.sqrt(e2)
-        return s / (1 - e2 * s ** 2) + np.arctanh(e * s) / e
+        return s / (1 - e2 * s**2) + np.arctanh(e * s) / e
 
     half = abs(dlat) / 2
     band = q(lat + half) - q(lat - half)
-    return a ** 2 * (1 - e2) * np.radians(abs(dlon)) * band / 2
+    return a**2 * (1 - e2) * np.radians(abs(dlon)) * band / 2
 
 
 def _projected_pixel_m2(data, crs, rx: float, ry: float) -> float:
     """Area of one pixel of a projected grid, m², after refusing a CRS that distorts area."""
     from eolab import _validate
 
-    _validate.check_area_crs(crs, float(data["x"].values.mean()), float(data["y"].values.mean()),
-                             "the data's coordinates")
-    factor = crs.axis_info[0].unit_conversion_factor if crs.axis_info else 1.0   # metres per unit
-    return abs(rx * ry) * factor ** 2
+    _validate.check_area_crs(
+        crs,
+        float(data["x"].values.mean()),
+        float(data["y"].values.mean()),
+        "the data's coordinates",
+    )
+    factor = crs.axis_info[0].unit_conversion_factor if crs.axis_info else 1.0  # metres per unit
+    return abs(rx * ry) * factor**2
 
 
 def pixel_area_m2(data) -> xr.DataArray:
@@ -234,9 +261,15 @@ def pixel_area_m2(data) -> xr.DataArray:
         out = xr.DataArray(area, dims="y", coords={"y": data["y"]}).broadcast_like(data["x"])
         out = out.transpose("y", "x")
     else:
-        like = data if isinstance(data, xr.DataArray) else xr.DataArray(
-            np.empty((data.sizes["y"], data.sizes["x"])), dims=("y", "x"),
-            coords={"y": data["y"], "x": data["x"]})
+        like = (
+            data
+            if isinstance(data, xr.DataArray)
+            else xr.DataArray(
+                np.empty((data.sizes["y"], data.sizes["x"])),
+                dims=("y", "x"),
+                coords={"y": data["y"], "x": data["x"]},
+            )
+        )
         out = xr.full_like(like, _projected_pixel_m2(data, crs, rx, ry), dtype="float64")
     out.attrs = {"units": "m2", "long_name": "pixel area"}
     return out.rename("pixel_area")
@@ -258,9 +291,11 @@ def pixel_size_m2(data) -> float:
     unit = crs.axis_info[0].unit_name if crs.axis_info else "unknown"
     if crs.is_geographic or not crs.is_projected:
         # (the message lesson 3 shows; eolab.grid.pixel_area_m2 gives each pixel's own area)
-        raise ValueError(f"the data's CRS {crs.to_string()} has units of {unit!r}; area needs a "
-                         "projected CRS in metres. Load or reproject to one, e.g. "
-                         "odc.stac.load(..., crs='EPSG:32635', resolution=30) for UTM zone 35")
+        raise ValueError(
+            f"the data's CRS {crs.to_string()} has units of {unit!r}; area needs a "
+            "projected CRS in metres. Load or reproject to one, e.g. "
+            "odc.stac.load(..., crs='EPSG:32635', resolution=30) for UTM zone 35"
+        )
     rx, ry = _resolution(data)
     return _projected_pixel_m2(data, crs, rx, ry)
 
@@ -277,8 +312,10 @@ def check_time_dim(da) -> None:
 def check_scenes(da) -> None:
     """Refuse an empty ``time`` axis (a search that found no scenes)."""
     if "time" in da.dims and da.sizes["time"] == 0:
-        raise ValueError("no scenes: the time range is empty; widen the search's datetime "
-                         "or relax its cloud-cover filter")
+        raise ValueError(
+            "no scenes: the time range is empty; widen the search's datetime "
+            "or relax its cloud-cover filter"
+        )
 
 
 def check_time_range(da, time: tuple | None) -> slice:
@@ -304,6 +341,8 @@ def check_time_range(da, time: tuple | None) -> slice:
         raise ValueError(f"inverted time range: start {time[0]!r} is after end {time[1]!r}")
     first, last = (pd.Timestamp(t) for t in da["time"].values[[0, -1]])
     if end < first or start > last:
-        raise ValueError(f"time range {time[0]}..{time[1]} lies outside the cube, which covers "
-                         f"{first.date()}..{last.date()}")
+        raise ValueError(
+            f"time range {time[0]}..{time[1]} lies outside the cube, which covers "
+            f"{first.date()}..{last.date()}"
+        )
     return slice(str(time[0]), str(time[1]))

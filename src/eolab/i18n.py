@@ -66,7 +66,8 @@ def language() -> str:
     if code not in LANGUAGES:
         raise ValueError(
             f"{LANGUAGE_VARIABLE}={code!r} is not a language of the course; use one of "
-            f"{', '.join(LANGUAGES)} (or unset it for English).")
+            f"{', '.join(LANGUAGES)} (or unset it for English)."
+        )
     return code
 
 

@@ -27,7 +27,8 @@ def _check_reflectance(values: np.ndarray, label: str) -> np.ndarray:
     if low < -1:
         raise ValueError(
             f"band {label!r} has values down to {low:g}: reflectance is never below -1, so these look "
-            f"like a fill value; mask it first, e.g. band.where(band != {low:g})")
+            f"like a fill value; mask it first, e.g. band.where(band != {low:g})"
+        )
     if peak > 5:
         raise ValueError(
             f"band {label!r} has values up to {peak:g}: these look like raw digital numbers; "
@@ -46,7 +47,9 @@ def _checked(band: xr.DataArray, label: str) -> xr.DataArray:
     return band.copy(data=band.data.map_blocks(_check_reflectance, label, dtype=band.dtype))
 
 
-def normalized_difference(a: xr.DataArray, b: xr.DataArray, long_name: str = "Normalized difference") -> xr.DataArray:
+def normalized_difference(
+    a: xr.DataArray, b: xr.DataArray, long_name: str = "Normalized difference"
+) -> xr.DataArray:
     """``(a - b) / (a + b)``, the building block of most spectral indices.
 
     Parameters
@@ -74,8 +77,10 @@ def normalized_difference(a: xr.DataArray, b: xr.DataArray, long_name: str = "No
     a, b = _checked(a, a.name or "a"), _checked(b, b.name or "b")
     total = a + b
     if total.size == 0:
-        raise ValueError(f"the bands do not overlap: a covers {dict(a.sizes)}, b covers {dict(b.sizes)} but "
-                         "they share no coordinate values; use bands of the same tile and dates")
+        raise ValueError(
+            f"the bands do not overlap: a covers {dict(a.sizes)}, b covers {dict(b.sizes)} but "
+            "they share no coordinate values; use bands of the same tile and dates"
+        )
     out = xr.where(total != 0, (a - b) / total, np.nan)
     out.attrs = {"long_name": long_name, "units": "1"}
     return out.rename(None)

@@ -40,7 +40,9 @@ def _palette(name: str = "balance", n: int = 256) -> list[str]:
 
 def _check_frames(frames: xr.DataArray) -> tuple[np.ndarray, np.ndarray]:
     if not isinstance(frames, xr.DataArray):
-        raise TypeError(f"frames must be an xarray.DataArray (time, lat, lon), got {type(frames).__name__}")
+        raise TypeError(
+            f"frames must be an xarray.DataArray (time, lat, lon), got {type(frames).__name__}"
+        )
     if set(frames.dims) != {"time", "lat", "lon"}:
         raise ValueError(f"frames must have dimensions (time, lat, lon), got {frames.dims}")
     frames = frames.transpose("time", "lat", "lon")
@@ -50,7 +52,9 @@ def _check_frames(frames: xr.DataArray) -> tuple[np.ndarray, np.ndarray]:
     return lat, lon
 
 
-def coastline_segments(lon_min: float, lon_max: float, resolution: str = "110m") -> tuple[list, list]:
+def coastline_segments(
+    lon_min: float, lon_max: float, resolution: str = "110m"
+) -> tuple[list, list]:
     """Natural Earth coastlines (shipped with eolab, offline) as line segments for Bokeh.
 
     Longitudes are given in the data's convention: 0-360 when ``lon_max``
@@ -80,9 +84,16 @@ def coastline_segments(lon_min: float, lon_max: float, resolution: str = "110m")
     return xs, ys
 
 
-def time_slider_map(frames: xr.DataArray, series: xr.DataArray | None = None, *, title: str = "",
-                    label: str = "anomaly (°C)", limit: float = 2.0, palette: str = "balance",
-                    width: int = 720):
+def time_slider_map(
+    frames: xr.DataArray,
+    series: xr.DataArray | None = None,
+    *,
+    title: str = "",
+    label: str = "anomaly (°C)",
+    limit: float = 2.0,
+    palette: str = "balance",
+    width: int = 720,
+):
     """A map with a time slider (and, optionally, the time series below it).
 
     Parameters
@@ -119,9 +130,18 @@ def time_slider_map(frames: xr.DataArray, series: xr.DataArray | None = None, *,
         ascending, or ``limit`` is outside (0, 2.54].
     """
     from bokeh.layouts import column
-    from bokeh.models import (ColorBar, ColumnDataSource, CustomJS, CustomJSHover, CustomJSTickFormatter,
-                              FixedTicker,
-                              HoverTool, LinearColorMapper, Slider, Span)
+    from bokeh.models import (
+        ColorBar,
+        ColumnDataSource,
+        CustomJS,
+        CustomJSHover,
+        CustomJSTickFormatter,
+        FixedTicker,
+        HoverTool,
+        LinearColorMapper,
+        Slider,
+        Span,
+    )
     from bokeh.plotting import figure
 
     lat, lon = _check_frames(frames)
@@ -137,33 +157,68 @@ def time_slider_map(frames: xr.DataArray, series: xr.DataArray | None = None, *,
     months = [str(t)[:7] for t in frames["time"].values]
     dlat, dlon = float(lat[1] - lat[0]), float(lon[1] - lon[0])
 
-    colours = LinearColorMapper(palette=_palette(palette), low=-steps, high=steps,
-                                low_color="#00000000")  # only the missing code is below -steps
+    colours = LinearColorMapper(
+        palette=_palette(palette), low=-steps, high=steps, low_color="#00000000"
+    )  # only the missing code is below -steps
     frames_source = ColumnDataSource({"image": list(coded)})
     shown = ColumnDataSource({"image": [coded[0]]})
-    map_fig = figure(title=f"{title}, {months[0]}", width=width, height=int(width * 0.53),
-                     x_range=(lon[0] - dlon / 2, lon[-1] + dlon / 2),
-                     y_range=(lat[0] - dlat / 2, lat[-1] + dlat / 2),
-                     x_axis_label="longitude (°E)", y_axis_label="latitude (°N)",
-                     tools="pan,wheel_zoom,box_zoom,reset,save", sizing_mode="scale_width",
-                     max_width=width)
-    map_fig.image("image", source=shown, x=lon[0] - dlon / 2, y=lat[0] - dlat / 2,
-                  dw=lon[-1] - lon[0] + dlon, dh=lat[-1] - lat[0] + dlat, color_mapper=colours)
+    map_fig = figure(
+        title=f"{title}, {months[0]}",
+        width=width,
+        height=int(width * 0.53),
+        x_range=(lon[0] - dlon / 2, lon[-1] + dlon / 2),
+        y_range=(lat[0] - dlat / 2, lat[-1] + dlat / 2),
+        x_axis_label="longitude (°E)",
+        y_axis_label="latitude (°N)",
+        tools="pan,wheel_zoom,box_zoom,reset,save",
+        sizing_mode="scale_width",
+        max_width=width,
+    )
+    map_fig.image(
+        "image",
+        source=shown,
+        x=lon[0] - dlon / 2,
+        y=lat[0] - dlat / 2,
+        dw=lon[-1] - lon[0] + dlon,
+        dh=lat[-1] - lat[0] + dlat,
+        color_mapper=colours,
+    )
     coast_x, coast_y = coastline_segments(float(lon.min()), float(lon.max()))
-    map_fig.multi_line(coast_x, coast_y, line_color="#333333", line_width=0.8)   # Natural Earth 1:110m
+    map_fig.multi_line(
+        coast_x, coast_y, line_color="#333333", line_width=0.8
+    )  # Natural Earth 1:110m
     to_degc = CustomJSHover(code=f"return (value * {STEP_DEGC}).toFixed(2)")
-    map_fig.add_tools(HoverTool(tooltips=[("lon, lat", "$x{0.0}, $y{0.0}"), (label, "@image{custom}")],
-                                formatters={"@image": to_degc}))
+    map_fig.add_tools(
+        HoverTool(
+            tooltips=[("lon, lat", "$x{0.0}, $y{0.0}"), (label, "@image{custom}")],
+            formatters={"@image": to_degc},
+        )
+    )
     ticks = np.linspace(-steps, steps, 5)  # colour bar labelled in °C, not in steps
-    bar = ColorBar(color_mapper=colours, title=label, width=12, ticker=FixedTicker(ticks=ticks.tolist()),
-                   major_label_overrides={float(v): f"{v * STEP_DEGC:g}" for v in ticks})
+    bar = ColorBar(
+        color_mapper=colours,
+        title=label,
+        width=12,
+        ticker=FixedTicker(ticks=ticks.tolist()),
+        major_label_overrides={float(v): f"{v * STEP_DEGC:g}" for v in ticks},
+    )
     map_fig.add_layout(bar, "right")
 
     # the slider steps through the frames by number, but shows the month, e.g. "2014-01"
-    month_label = CustomJSTickFormatter(args=dict(months=months), code="return months[Math.round(tick)];")
-    slider = Slider(start=0, end=len(months) - 1, value=0, step=1, title="month",
-                    format=month_label, width=width - 20, sizing_mode="stretch_width",
-                    max_width=width - 20)
+    month_label = CustomJSTickFormatter(
+        args=dict(months=months), code="return months[Math.round(tick)];"
+    )
+    slider = Slider(
+        start=0,
+        end=len(months) - 1,
+        value=0,
+        step=1,
+        title="month",
+        format=month_label,
+        width=width - 20,
+        sizing_mode="stretch_width",
+        max_width=width - 20,
+    )
     args = dict(frames=frames_source, shown=shown, fig=map_fig, months=months, title=title)
     code = """
         const i = cb_obj.value;
@@ -173,13 +228,24 @@ def time_slider_map(frames: xr.DataArray, series: xr.DataArray | None = None, *,
     parts = [map_fig, slider]
     if series is not None:
         times = series["time"].values.astype("datetime64[ms]").astype(np.int64).astype(float)
-        line_fig = figure(width=width, height=180, x_axis_type="datetime",
-                          y_axis_label=series.attrs.get("units", ""), title=series.attrs.get("long_name", ""),
-                          tools="pan,wheel_zoom,box_zoom,reset", sizing_mode="scale_width",
-                          max_width=width)
+        line_fig = figure(
+            width=width,
+            height=180,
+            x_axis_type="datetime",
+            y_axis_label=series.attrs.get("units", ""),
+            title=series.attrs.get("long_name", ""),
+            tools="pan,wheel_zoom,box_zoom,reset",
+            sizing_mode="scale_width",
+            max_width=width,
+        )
         line_fig.line(times, series.values, color="black", line_width=1.5)
-        now = Span(location=times[0], dimension="height", line_color="#b2182b", line_dash="dashed",
-                   line_width=2)
+        now = Span(
+            location=times[0],
+            dimension="height",
+            line_color="#b2182b",
+            line_dash="dashed",
+            line_width=2,
+        )
         line_fig.add_layout(now)
         args.update(now=now, times=times.tolist())
         code += "\n        now.location = times[i];"
@@ -241,10 +307,17 @@ def embed(layout, *, caption: str, label: str, control_label: str = "Month shown
     from IPython.display import HTML
 
     if not caption.strip() or not label.strip():
-        raise ValueError("an interactive figure needs a caption and a label (what it shows, in words)")
+        raise ValueError(
+            "an interactive figure needs a caption and a label (what it shows, in words)"
+        )
     script, div = components(layout)
     figure_id = f"eonb-interactive-{uuid.uuid4().hex[:8]}"
-    name_controls = _NAME_CONTROLS % {"id": json.dumps(figure_id), "label": json.dumps(control_label)}
-    return HTML(f'<figure id="{figure_id}" class="eonb-interactive" aria-label="{html.escape(label)}">'
-                f"{div}<noscript><p>This interactive figure needs JavaScript.</p></noscript>"
-                f"<figcaption>{html.escape(caption)}</figcaption></figure>{script}{name_controls}")
+    name_controls = _NAME_CONTROLS % {
+        "id": json.dumps(figure_id),
+        "label": json.dumps(control_label),
+    }
+    return HTML(
+        f'<figure id="{figure_id}" class="eonb-interactive" aria-label="{html.escape(label)}">'
+        f"{div}<noscript><p>This interactive figure needs JavaScript.</p></noscript>"
+        f"<figcaption>{html.escape(caption)}</figcaption></figure>{script}{name_controls}"
+    )

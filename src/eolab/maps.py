@@ -31,8 +31,9 @@ def _projection(projection, central_longitude: float):
         return projection
     key = str(projection).lower().replace(" ", "").replace("_", "")
     if key not in PROJECTIONS:
-        raise ValueError(f"unknown projection {projection!r}; use a cartopy CRS or one of "
-                         f"{sorted(PROJECTIONS)}")
+        raise ValueError(
+            f"unknown projection {projection!r}; use a cartopy CRS or one of {sorted(PROJECTIONS)}"
+        )
     return PROJECTIONS[key](central_longitude=central_longitude)
 
 
@@ -58,9 +59,16 @@ def check_extent(extent) -> tuple[float, float, float, float]:
     return lon_min, lon_max, lat_min, lat_max
 
 
-def map_axes(projection="platecarree", extent=None, central_longitude: float = 0.0,
-             resolution: str = "110m", borders: bool = False, gridlines: bool = True,
-             figsize=(9, 4.5), ax=None):
+def map_axes(
+    projection="platecarree",
+    extent=None,
+    central_longitude: float = 0.0,
+    resolution: str = "110m",
+    borders: bool = False,
+    gridlines: bool = True,
+    figsize=(9, 4.5),
+    ax=None,
+):
     """A cartopy map with coastlines, optional borders and labelled gridlines.
 
     Parameters
@@ -89,8 +97,9 @@ def map_axes(projection="platecarree", extent=None, central_longitude: float = 0
     if resolution not in AVAILABLE_RESOLUTIONS:
         raise ValueError(f"resolution must be one of {AVAILABLE_RESOLUTIONS}, got {resolution!r}")
     if ax is None:
-        _, ax = plt.subplots(figsize=figsize,
-                             subplot_kw={"projection": _projection(projection, central_longitude)})
+        _, ax = plt.subplots(
+            figsize=figsize, subplot_kw={"projection": _projection(projection, central_longitude)}
+        )
     if extent is not None:
         ax.set_extent(check_extent(extent), crs=ccrs.PlateCarree())
     else:
@@ -104,8 +113,15 @@ def map_axes(projection="platecarree", extent=None, central_longitude: float = 0
     return ax
 
 
-UNIT_LABELS = {"degC": "°C", "degree_Celsius": "°C", "K": "K", "m3 m-3": "m³ m⁻³",
-               "mol m-2": "mol m⁻²", "Mg ha-1": "Mg ha⁻¹", "km2": "km²"}
+UNIT_LABELS = {
+    "degC": "°C",
+    "degree_Celsius": "°C",
+    "K": "K",
+    "m3 m-3": "m³ m⁻³",
+    "mol m-2": "mol m⁻²",
+    "Mg ha-1": "Mg ha⁻¹",
+    "km2": "km²",
+}
 """How CF unit strings are written on colour bars and axes."""
 
 
@@ -116,8 +132,15 @@ def colorbar_label(da: xr.DataArray) -> str:
     return f"{name} ({UNIT_LABELS.get(units, units)})" if units else str(name)
 
 
-def plot_map(da: xr.DataArray, ax=None, title: str | None = None, cbar_label: str | None = None,
-             x: str = "lon", y: str = "lat", **kwargs):
+def plot_map(
+    da: xr.DataArray,
+    ax=None,
+    title: str | None = None,
+    cbar_label: str | None = None,
+    x: str = "lon",
+    y: str = "lat",
+    **kwargs,
+):
     """Plot a 2-D latitude/longitude field on a map with a labelled colour bar.
 
     Parameters
@@ -144,17 +167,26 @@ def plot_map(da: xr.DataArray, ax=None, title: str | None = None, cbar_label: st
     if not isinstance(da, xr.DataArray):
         raise TypeError(f"plot_map needs an xarray.DataArray, got {type(da).__name__}")
     if da.ndim != 2:
-        raise ValueError(f"plot_map needs a 2-D field, got dimensions {da.dims}; "
-                         "select one time step first, e.g. da.isel(time=0)")
+        raise ValueError(
+            f"plot_map needs a 2-D field, got dimensions {da.dims}; "
+            "select one time step first, e.g. da.isel(time=0)"
+        )
     for coord in (x, y):
         if coord not in da.coords:
             raise ValueError(f"coordinate {coord!r} not found; the field has {list(da.coords)}")
     if ax is None:
         ax = map_axes()
     mesh = da.plot.pcolormesh(
-        ax=ax, x=x, y=y, transform=ccrs.PlateCarree(),
-        cbar_kwargs={"label": cbar_label or colorbar_label(da), "shrink": 0.8,
-                     "orientation": "horizontal", "pad": 0.08},
+        ax=ax,
+        x=x,
+        y=y,
+        transform=ccrs.PlateCarree(),
+        cbar_kwargs={
+            "label": cbar_label or colorbar_label(da),
+            "shrink": 0.8,
+            "orientation": "horizontal",
+            "pad": 0.08,
+        },
         **kwargs,
     )
     # xarray titles a selected field with its leftover coordinates ("time = 2009-12-16T12:00:00"):

@@ -106,15 +106,23 @@ def find_city(name: str, country: str | None = None) -> City:
     # search_cities also matches alternate names; prefer an exact primary name.
     exact = [m for m in matches if m["name"].lower() == name.lower()] or matches
     if not exact:
-        similar = sorted({c["name"] for c in gc.get_cities().values()
-                          if name.lower()[:4] in c["name"].lower()})[:8]
+        similar = sorted(
+            {c["name"] for c in gc.get_cities().values() if name.lower()[:4] in c["name"].lower()}
+        )[:8]
         where = f" in country {country!r}" if country else ""
         hint = f"; similar names: {', '.join(similar)}" if similar else ""
-        raise ValueError(f"unknown city {name!r}{where}: it is not in the GeoNames gazetteer of "
-                         f"cities above 15 000 inhabitants{hint}")
+        raise ValueError(
+            f"unknown city {name!r}{where}: it is not in the GeoNames gazetteer of "
+            f"cities above 15 000 inhabitants{hint}"
+        )
     best = max(exact, key=lambda m: m["population"])
-    return City(best["name"], best["countrycode"], float(best["latitude"]), float(best["longitude"]),
-                int(best["population"]))
+    return City(
+        best["name"],
+        best["countrycode"],
+        float(best["latitude"]),
+        float(best["longitude"]),
+        int(best["population"]),
+    )
 
 
 def _as_city(city) -> City:
@@ -122,7 +130,9 @@ def _as_city(city) -> City:
         return city
     if isinstance(city, str):
         return find_city(city)
-    raise TypeError(f"city must be a name (str) or an eolab.pollution.City, got {type(city).__name__}")
+    raise TypeError(
+        f"city must be a name (str) or an eolab.pollution.City, got {type(city).__name__}"
+    )
 
 
 def _latitude_longitude(grid):
@@ -170,19 +180,27 @@ def city_mask(grid: xr.DataArray | xr.Dataset, city, radius_km: float = 40.0) ->
         raise ValueError(
             f"{city.name} ({city.lat:.2f}°N, {city.lon:.2f}°E) lies outside the data, which cover "
             f"latitudes {lat_range[0]:.2f} to {lat_range[1]:.2f} and longitudes {lon_range[0]:.2f} to "
-            f"{lon_range[1]:.2f}; load the region that contains it")
-    if isinstance(radius_km, bool) or not isinstance(radius_km, (int, float, np.integer, np.floating)) \
-            or not np.isfinite(radius_km):
+            f"{lon_range[1]:.2f}; load the region that contains it"
+        )
+    if (
+        isinstance(radius_km, bool)
+        or not isinstance(radius_km, (int, float, np.integer, np.floating))
+        or not np.isfinite(radius_km)
+    ):
         raise TypeError(f"radius_km must be a number of kilometres, got {radius_km!r}")
     if radius_km <= 0:
         raise ValueError(f"radius_km must be positive, got {radius_km}")
     if radius_km > 500:
-        raise ValueError(f"radius_km={radius_km:g} km is wider than any city; is it in metres? "
-                         f"Give kilometres, e.g. radius_km={radius_km / 1000:g}")
+        raise ValueError(
+            f"radius_km={radius_km:g} km is wider than any city; is it in metres? "
+            f"Give kilometres, e.g. radius_km={radius_km / 1000:g}"
+        )
     mask = distance_km(lat, lon, city.lat, city.lon) <= radius_km
     if not bool(mask.any()):
-        raise ValueError(f"no pixel centre lies within {radius_km} km of {city.name}: use a radius of "
-                         "at least half the pixel size")
+        raise ValueError(
+            f"no pixel centre lies within {radius_km} km of {city.name}: use a radius of "
+            "at least half the pixel size"
+        )
     return mask.rename("city_mask")
 
 
@@ -211,8 +229,10 @@ def quality_filter(ds: xr.Dataset, min_qa: float = RECOMMENDED_QA) -> xr.DataArr
     """
     missing = [v for v in (NO2, QA) if v not in ds]
     if missing:
-        raise ValueError(f"variables missing: {', '.join(missing)}; the dataset has "
-                         f"{', '.join(map(str, ds.data_vars)) or 'none'}")
+        raise ValueError(
+            f"variables missing: {', '.join(missing)}; the dataset has "
+            f"{', '.join(map(str, ds.data_vars)) or 'none'}"
+        )
     if not 0 <= min_qa <= 1:
         raise ValueError(f"min_qa is a qa_value in [0, 1], got {min_qa}")
     good = ds[NO2].where(ds[QA] >= min_qa)
@@ -220,7 +240,9 @@ def quality_filter(ds: xr.Dataset, min_qa: float = RECOMMENDED_QA) -> xr.DataArr
     return good
 
 
-def city_series(no2: xr.DataArray, city, radius_km: float = 40.0, min_coverage: float = 0.5) -> xr.DataArray:
+def city_series(
+    no2: xr.DataArray, city, radius_km: float = 40.0, min_coverage: float = 0.5
+) -> xr.DataArray:
     """Daily mean NO2 column over a city: the pixels within ``radius_km`` of its centre.
 
     A day counts only if at least ``min_coverage`` of the city's pixels
@@ -257,10 +279,16 @@ def city_series(no2: xr.DataArray, city, radius_km: float = 40.0, min_coverage: 
     inside = no2.where(mask)
     valid = inside.notnull().sum(["latitude", "longitude"])
     series = inside.mean(["latitude", "longitude"]).where(valid >= min_coverage * int(mask.sum()))
-    series.attrs = {"long_name": f"tropospheric NO2 column, mean within {radius_km:g} km of {city.name}",
-                    "units": no2.attrs.get("units", "mol m-2"), "city": city.name, "country": city.country,
-                    "city_lat": city.lat, "city_lon": city.lon, "population": city.population,
-                    "radius_km": radius_km}
+    series.attrs = {
+        "long_name": f"tropospheric NO2 column, mean within {radius_km:g} km of {city.name}",
+        "units": no2.attrs.get("units", "mol m-2"),
+        "city": city.name,
+        "country": city.country,
+        "city_lat": city.lat,
+        "city_lon": city.lon,
+        "population": city.population,
+        "radius_km": radius_km,
+    }
     return series.rename(city.name)
 
 
@@ -275,13 +303,17 @@ def _window(da: xr.DataArray, start, end) -> xr.DataArray:
 def _check_window(values: xr.DataArray, start, end, what: str, data_range: tuple) -> np.ndarray:
     v = values.values[np.isfinite(values.values)]
     if v.size == 0:
-        raise ValueError(f"no valid data in the {what} window {pd.Timestamp(start):%Y-%m-%d} to "
-                         f"{pd.Timestamp(end):%Y-%m-%d} (the data cover {data_range[0]:%Y-%m-%d} to "
-                         f"{data_range[1]:%Y-%m-%d}, or every day there is cloudy)")
+        raise ValueError(
+            f"no valid data in the {what} window {pd.Timestamp(start):%Y-%m-%d} to "
+            f"{pd.Timestamp(end):%Y-%m-%d} (the data cover {data_range[0]:%Y-%m-%d} to "
+            f"{data_range[1]:%Y-%m-%d}, or every day there is cloudy)"
+        )
     return v
 
 
-def _block_bootstrap(values: np.ndarray, n_boot: int, block: int, rng: np.random.Generator) -> np.ndarray:
+def _block_bootstrap(
+    values: np.ndarray, n_boot: int, block: int, rng: np.random.Generator
+) -> np.ndarray:
     """Means of ``n_boot`` moving-block resamples (circular) of ``values``."""
     n = values.size
     block = max(1, min(int(block), n))
@@ -291,9 +323,16 @@ def _block_bootstrap(values: np.ndarray, n_boot: int, block: int, rng: np.random
     return values[index].mean(axis=1)
 
 
-def lockdown_change(series: xr.DataArray, start, end, reference_year: int | None = None,
-                    weekdays_only: bool = False, n_boot: int = 2000, block_days: int = 5,
-                    seed: int = 0) -> xr.Dataset:
+def lockdown_change(
+    series: xr.DataArray,
+    start,
+    end,
+    reference_year: int | None = None,
+    weekdays_only: bool = False,
+    n_boot: int = 2000,
+    block_days: int = 5,
+    seed: int = 0,
+) -> xr.Dataset:
     """Relative change of a city's NO2 between a period and the same dates of a reference year.
 
     The same calendar dates remove the seasonal cycle (NO2 is highest in
@@ -340,14 +379,17 @@ def lockdown_change(series: xr.DataArray, start, end, reference_year: int | None
     can shift the whole result: read it as a lower bound of the uncertainty.
     """
     t0, t1 = _validate.timestamp(start, "start"), _validate.timestamp(end, "end")
-    if reference_year is not None and (isinstance(reference_year, bool)
-                                       or not isinstance(reference_year, (int, np.integer))):
+    if reference_year is not None and (
+        isinstance(reference_year, bool) or not isinstance(reference_year, (int, np.integer))
+    ):
         raise TypeError(f"reference_year must be a year such as 2019, got {reference_year!r}")
     ref_year = t0.year - 1 if reference_year is None else int(reference_year)
     if t0.year <= ref_year <= t1.year:
-        raise ValueError(f"reference_year={ref_year} is a year of the assessed period {t0.date()}..{t1.date()}: "
-                         "the change would compare the period with itself. Choose another year, e.g. "
-                         f"reference_year={t0.year - 1}")
+        raise ValueError(
+            f"reference_year={ref_year} is a year of the assessed period {t0.date()}..{t1.date()}: "
+            "the change would compare the period with itself. Choose another year, e.g. "
+            f"reference_year={t0.year - 1}"
+        )
     shift = pd.DateOffset(years=ref_year - t0.year)
     r0, r1 = t0 + shift, t1 + shift
     data_range = (pd.Timestamp(series.time.values.min()), pd.Timestamp(series.time.values.max()))
@@ -358,20 +400,49 @@ def lockdown_change(series: xr.DataArray, start, end, reference_year: int | None
     a = _check_window(period, t0, t1, "assessed", data_range)
     b = _check_window(reference, r0, r1, "reference", data_range)
     rng = np.random.default_rng(seed)
-    boot_a, boot_b = _block_bootstrap(a, n_boot, block_days, rng), _block_bootstrap(b, n_boot, block_days, rng)
+    boot_a, boot_b = (
+        _block_bootstrap(a, n_boot, block_days, rng),
+        _block_bootstrap(b, n_boot, block_days, rng),
+    )
     boot = 100 * (boot_a / boot_b - 1)
     units = series.attrs.get("units", "mol m-2")
-    out = xr.Dataset({
-        "change_pct": ((), 100 * (a.mean() / b.mean() - 1), {"units": "%", "long_name": "relative change"}),
-        "ci_low_pct": ((), np.percentile(boot, 2.5), {"units": "%", "long_name": "95 % interval, low"}),
-        "ci_high_pct": ((), np.percentile(boot, 97.5), {"units": "%", "long_name": "95 % interval, high"}),
-        "mean": ((), a.mean(), {"units": units, "long_name": f"mean {t0:%Y-%m-%d} to {t1:%Y-%m-%d}"}),
-        "reference_mean": ((), b.mean(), {"units": units, "long_name": f"mean {r0:%Y-%m-%d} to {r1:%Y-%m-%d}"}),
-        "n_days": ((), a.size, {"units": "1"}),
-        "n_reference_days": ((), b.size, {"units": "1"}),
-    })
-    out.attrs = {"period": f"{t0:%Y-%m-%d}/{t1:%Y-%m-%d}", "reference": f"{r0:%Y-%m-%d}/{r1:%Y-%m-%d}",
-                 "weekdays_only": int(weekdays_only), "series": str(series.name)}
+    out = xr.Dataset(
+        {
+            "change_pct": (
+                (),
+                100 * (a.mean() / b.mean() - 1),
+                {"units": "%", "long_name": "relative change"},
+            ),
+            "ci_low_pct": (
+                (),
+                np.percentile(boot, 2.5),
+                {"units": "%", "long_name": "95 % interval, low"},
+            ),
+            "ci_high_pct": (
+                (),
+                np.percentile(boot, 97.5),
+                {"units": "%", "long_name": "95 % interval, high"},
+            ),
+            "mean": (
+                (),
+                a.mean(),
+                {"units": units, "long_name": f"mean {t0:%Y-%m-%d} to {t1:%Y-%m-%d}"},
+            ),
+            "reference_mean": (
+                (),
+                b.mean(),
+                {"units": units, "long_name": f"mean {r0:%Y-%m-%d} to {r1:%Y-%m-%d}"},
+            ),
+            "n_days": ((), a.size, {"units": "1"}),
+            "n_reference_days": ((), b.size, {"units": "1"}),
+        }
+    )
+    out.attrs = {
+        "period": f"{t0:%Y-%m-%d}/{t1:%Y-%m-%d}",
+        "reference": f"{r0:%Y-%m-%d}/{r1:%Y-%m-%d}",
+        "weekdays_only": int(weekdays_only),
+        "series": str(series.name),
+    }
     return out
 
 
@@ -397,8 +468,10 @@ def city_changes(no2: xr.DataArray, windows: dict, radius_km: float = 40.0, **kw
     """
     if not windows:
         raise ValueError("windows is empty: give {city name: (start, end)}")
-    rows = [lockdown_change(city_series(no2, name, radius_km), *window, **kwargs).drop_attrs()
-            for name, window in windows.items()]
+    rows = [
+        lockdown_change(city_series(no2, name, radius_km), *window, **kwargs).drop_attrs()
+        for name, window in windows.items()
+    ]
     return xr.concat(rows, dim=pd.Index(list(windows), name="city"))
 
 
@@ -427,15 +500,19 @@ def change_map(no2: xr.DataArray, start, end, reference_year: int | None = None)
     t0, t1 = _validate.timestamp(start, "start"), _validate.timestamp(end, "end")
     ref_year = t0.year - 1 if reference_year is None else int(reference_year)
     if t0.year <= ref_year <= t1.year:
-        raise ValueError(f"reference_year={ref_year} is a year of the period {t0.date()}..{t1.date()}: "
-                         f"the map would compare the period with itself. Choose e.g. reference_year={t0.year - 1}")
+        raise ValueError(
+            f"reference_year={ref_year} is a year of the period {t0.date()}..{t1.date()}: "
+            f"the map would compare the period with itself. Choose e.g. reference_year={t0.year - 1}"
+        )
     shift = pd.DateOffset(years=ref_year - t0.year)
     now, ref = _window(no2, t0, t1), _window(no2, t0 + shift, t1 + shift)
     for da, (a, b) in ((now, (t0, t1)), (ref, (t0 + shift, t1 + shift))):
         if da.sizes["time"] == 0 or not bool(da.notnull().any()):
             raise ValueError(f"no data between {a:%Y-%m-%d} and {b:%Y-%m-%d}")
     diff = now.mean("time") - ref.mean("time")
-    diff.attrs = {"long_name": f"change of mean tropospheric NO2 column, {t0:%d %b %Y}-{t1:%d %b %Y} "
-                               f"minus same dates of {ref_year}",
-                  "units": no2.attrs.get("units", "mol m-2")}
+    diff.attrs = {
+        "long_name": f"change of mean tropospheric NO2 column, {t0:%d %b %Y}-{t1:%d %b %Y} "
+        f"minus same dates of {ref_year}",
+        "units": no2.attrs.get("units", "mol m-2"),
+    }
     return diff.rename("no2_change")

@@ -45,11 +45,15 @@ def _check_shapes(shapes) -> None:
     if not isinstance(shapes, gpd.GeoDataFrame | gpd.GeoSeries):
         raise TypeError(f"regions must be a geopandas GeoDataFrame, got {type(shapes).__name__}")
     if len(shapes) == 0:
-        raise ValueError("no regions: the GeoDataFrame is empty (check the selection, e.g. the spelling "
-                         "of a country name)")
+        raise ValueError(
+            "no regions: the GeoDataFrame is empty (check the selection, e.g. the spelling "
+            "of a country name)"
+        )
     if shapes.crs is None:
-        raise ValueError("the regions have no CRS: set the one they were drawn in, e.g. "
-                         "shapes.set_crs('EPSG:4326')")
+        raise ValueError(
+            "the regions have no CRS: set the one they were drawn in, e.g. "
+            "shapes.set_crs('EPSG:4326')"
+        )
 
 
 def check_crs(raster: xr.DataArray, shapes) -> None:
@@ -72,9 +76,11 @@ def check_crs(raster: xr.DataArray, shapes) -> None:
     _check_shapes(shapes)
     r, s = CRS.from_user_input(_raster_crs(raster)), CRS.from_user_input(shapes.crs)
     if not r.equals(s, ignore_axis_order=True):
-        raise ValueError(f"the raster is in {r.to_string()} ({r.name}) but the regions are in "
-                         f"{s.to_string()} ({s.name}); reproject the regions first: "
-                         "shapes = shapes.to_crs(raster.rio.crs)")
+        raise ValueError(
+            f"the raster is in {r.to_string()} ({r.name}) but the regions are in "
+            f"{s.to_string()} ({s.name}); reproject the regions first: "
+            "shapes = shapes.to_crs(raster.rio.crs)"
+        )
 
 
 def _label(shapes, by, i):
@@ -96,12 +102,18 @@ def check_overlap(raster: xr.DataArray, shapes, by: str | None = None) -> None:
     check_crs(raster, shapes)
     left, bottom, right, top = raster.rio.bounds()
     frame = box(left, bottom, right, top)
-    outside = [i for i, geom in enumerate(shapes.geometry) if geom is None or not geom.intersects(frame)]
+    outside = [
+        i for i, geom in enumerate(shapes.geometry) if geom is None or not geom.intersects(frame)
+    ]
     if outside:
-        names = ", ".join(f"{_label(shapes, by, i)!r} (bounds {tuple(round(v, 2) for v in shapes.geometry.iloc[i].bounds)})"
-                          for i in outside)
-        raise ValueError(f"region(s) {names} lie outside the raster, whose bounds are "
-                         f"({left:.2f}, {bottom:.2f}, {right:.2f}, {top:.2f}) in {raster.rio.crs}")
+        names = ", ".join(
+            f"{_label(shapes, by, i)!r} (bounds {tuple(round(v, 2) for v in shapes.geometry.iloc[i].bounds)})"
+            for i in outside
+        )
+        raise ValueError(
+            f"region(s) {names} lie outside the raster, whose bounds are "
+            f"({left:.2f}, {bottom:.2f}, {right:.2f}, {top:.2f}) in {raster.rio.crs}"
+        )
 
 
 def clip(raster: xr.DataArray, shapes, all_touched: bool = False) -> xr.DataArray:
@@ -180,11 +192,16 @@ def region_masks(raster: xr.DataArray, shapes, by: str | None = None) -> xr.Data
 
     check_overlap(raster, shapes, by)
     shape = (raster.sizes["y"], raster.sizes["x"])
-    masks = [geometry_mask([geom], shape, raster.rio.transform(recalc=True), invert=True)
-             for geom in shapes.geometry]
+    masks = [
+        geometry_mask([geom], shape, raster.rio.transform(recalc=True), invert=True)
+        for geom in shapes.geometry
+    ]
     names = [_label(shapes, by, i) for i in range(len(shapes))]
-    return xr.DataArray(np.array(masks), dims=("region", "y", "x"),
-                        coords={"region": names, "y": raster["y"], "x": raster["x"]})
+    return xr.DataArray(
+        np.array(masks),
+        dims=("region", "y", "x"),
+        coords={"region": names, "y": raster["y"], "x": raster["x"]},
+    )
 
 
 def _total_units(units: str) -> str:
@@ -195,8 +212,9 @@ def _total_units(units: str) -> str:
     return f"{units} ha" if units else "ha"
 
 
-def zonal_stats(raster: xr.DataArray, shapes, by: str | None = None,
-                uncertainty: xr.DataArray | None = None) -> xr.Dataset:
+def zonal_stats(
+    raster: xr.DataArray, shapes, by: str | None = None, uncertainty: xr.DataArray | None = None
+) -> xr.Dataset:
     """Area, mean and total of a per-hectare raster within each region.
 
     Parameters
@@ -235,21 +253,34 @@ def zonal_stats(raster: xr.DataArray, shapes, by: str | None = None,
     area_ha = weights.sum(["y", "x"])
     total = (values * weights).sum(["y", "x"])
     units = raster.attrs.get("units", "")
-    out = xr.Dataset({
-        "area_km2": (area_ha / 100).assign_attrs(units="km2", long_name="area of valid pixels"),
-        "mean": (total / area_ha.where(area_ha > 0)).assign_attrs(units=units, long_name="area-weighted mean"),
-        "total": total.assign_attrs(units=_total_units(units), long_name="sum of value x pixel area"),
-    })
+    out = xr.Dataset(
+        {
+            "area_km2": (area_ha / 100).assign_attrs(units="km2", long_name="area of valid pixels"),
+            "mean": (total / area_ha.where(area_ha > 0)).assign_attrs(
+                units=units, long_name="area-weighted mean"
+            ),
+            "total": total.assign_attrs(
+                units=_total_units(units), long_name="sum of value x pixel area"
+            ),
+        }
+    )
     if uncertainty is not None:
         if uncertainty.shape != raster.shape or not (
-                np.allclose(uncertainty["x"], raster["x"]) and np.allclose(uncertainty["y"], raster["y"])):
-            raise ValueError(f"the uncertainty layer (shape {uncertainty.shape}) is not on the raster's grid "
-                             f"(shape {raster.shape})")
+            np.allclose(uncertainty["x"], raster["x"])
+            and np.allclose(uncertainty["y"], raster["y"])
+        ):
+            raise ValueError(
+                f"the uncertainty layer (shape {uncertainty.shape}) is not on the raster's grid "
+                f"(shape {raster.shape})"
+            )
         sd = uncertainty.fillna(0.0).astype("float64") * weights
-        out["total_sd_independent"] = np.sqrt((sd ** 2).sum(["y", "x"])).assign_attrs(
-            units=_total_units(units), long_name="sd of the total, independent pixel errors")
+        out["total_sd_independent"] = np.sqrt((sd**2).sum(["y", "x"])).assign_attrs(
+            units=_total_units(units), long_name="sd of the total, independent pixel errors"
+        )
         out["total_sd_correlated"] = sd.sum(["y", "x"]).assign_attrs(
-            units=_total_units(units), long_name="sd of the total, fully correlated errors (upper bound)")
+            units=_total_units(units),
+            long_name="sd of the total, fully correlated errors (upper bound)",
+        )
     return out
 
 
@@ -276,13 +307,17 @@ def carbon_stock(agb: xr.DataArray, carbon_fraction: float = IPCC_CARBON_FRACTIO
         If ``carbon_fraction`` is outside (0, 1).
     """
     if not 0 < carbon_fraction < 1:
-        raise ValueError(f"carbon_fraction is a mass fraction in (0, 1), got {carbon_fraction} "
-                         f"(the IPCC default is {IPCC_CARBON_FRACTION})")
+        raise ValueError(
+            f"carbon_fraction is a mass fraction in (0, 1), got {carbon_fraction} "
+            f"(the IPCC default is {IPCC_CARBON_FRACTION})"
+        )
     units = agb.attrs.get("units", "Mg ha-1")
     carbon = agb * carbon_fraction
-    carbon.attrs = {"units": units.replace("Mg", "Mg C", 1) if "Mg" in units else units,
-                    "long_name": "above-ground carbon stock",
-                    "carbon_fraction": carbon_fraction}
+    carbon.attrs = {
+        "units": units.replace("Mg", "Mg C", 1) if "Mg" in units else units,
+        "long_name": "above-ground carbon stock",
+        "carbon_fraction": carbon_fraction,
+    }
     return carbon.rename("carbon")
 
 

@@ -15,7 +15,6 @@ import xarray as xr
 from eolab.dataset_info import DatasetInfo
 
 
-
 def package_data_dir(package: str) -> Path:
     """Folder of an installed data package, with a helpful error if it is missing.
 
@@ -86,8 +85,10 @@ def load_ostia_sst(units: str = "degC") -> xr.Dataset:
 NEMO_FILES = tuple(f"nemo_1m_2015{m:02d}01-2015{m + 1:02d}01_grid-T.nc" for m in (1, 2, 3))
 """The three monthly NEMO output files in iris-sample-data (January-March 2015)."""
 
-CMIP6_LICENCE = ("CC BY-SA 4.0 (CMIP6 model data, per model; see each file's 'license' attribute), "
-                 "via esmvaltool-sample-data; the CC BY-NC-SA IPSL files are left out")
+CMIP6_LICENCE = (
+    "CC BY-SA 4.0 (CMIP6 model data, per model; see each file's 'license' attribute), "
+    "via esmvaltool-sample-data; the CC BY-NC-SA IPSL files are left out"
+)
 
 
 def load_nemo_tos() -> xr.Dataset:
@@ -104,22 +105,42 @@ def load_nemo_tos() -> xr.Dataset:
         coordinates in degrees (longitudes -180..180).
     """
     paths = [_iris_sample_file("NEMO", name) for name in NEMO_FILES]
-    raw = xr.open_mfdataset(paths, combine="nested", concat_dim="time_counter", data_vars="minimal",
-                            coords="minimal", compat="override", join="override",
-                            decode_times=xr.coders.CFDatetimeCoder(use_cftime=True))
+    raw = xr.open_mfdataset(
+        paths,
+        combine="nested",
+        concat_dim="time_counter",
+        data_vars="minimal",
+        coords="minimal",
+        compat="override",
+        join="override",
+        decode_times=xr.coders.CFDatetimeCoder(use_cftime=True),
+    )
     tos = raw["tos"].swap_dims(time_counter="time_centered").drop_vars("time_counter")
     tos = tos.rename(time_centered="time", nav_lat="lat", nav_lon="lon")
     tos = tos.reset_coords([c for c in tos.coords if c not in ("time", "lat", "lon")], drop=True)
-    tos.attrs = {"standard_name": "sea_surface_temperature", "long_name": "Sea-surface temperature (model)",
-                 "units": "degC"}
-    tos["lat"].attrs = {"units": "degrees_north", "long_name": "Latitude", "standard_name": "latitude"}
-    tos["lon"].attrs = {"units": "degrees_east", "long_name": "Longitude", "standard_name": "longitude"}
+    tos.attrs = {
+        "standard_name": "sea_surface_temperature",
+        "long_name": "Sea-surface temperature (model)",
+        "units": "degC",
+    }
+    tos["lat"].attrs = {
+        "units": "degrees_north",
+        "long_name": "Latitude",
+        "standard_name": "latitude",
+    }
+    tos["lon"].attrs = {
+        "units": "degrees_east",
+        "long_name": "Longitude",
+        "standard_name": "longitude",
+    }
     tos["time"].attrs = {"long_name": "Time (middle of the month, 360-day calendar)"}
     ds = tos.astype("float32").to_dataset(name="tos").load()
     raw.close()
-    ds.attrs = {"title": "NEMO ocean model monthly sea-surface temperature, Jan-Mar 2015",
-                "source": "NEMO ocean model output (ORCA grid), sample files from the iris-sample-data package",
-                "Conventions": "CF-1.8"}
+    ds.attrs = {
+        "title": "NEMO ocean model monthly sea-surface temperature, Jan-Mar 2015",
+        "source": "NEMO ocean model output (ORCA grid), sample files from the iris-sample-data package",
+        "Conventions": "CF-1.8",
+    }
     return ds
 
 

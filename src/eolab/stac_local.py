@@ -48,8 +48,9 @@ class LocalCatalogue:
                 item.make_asset_hrefs_absolute()
         return self._items
 
-    def search(self, collections=None, bbox=None, datetime=None, query=None,
-               max_items=None) -> "_Search":
+    def search(
+        self, collections=None, bbox=None, datetime=None, query=None, max_items=None
+    ) -> _Search:
         """Filter items like a STAC API search.
 
         Parameters
@@ -71,27 +72,38 @@ class LocalCatalogue:
             wanted = {collections} if isinstance(collections, str) else set(collections)
             known = {i.collection_id for i in items}
             if not wanted & known:
-                raise ValueError(f"no collection {sorted(wanted)} in this catalogue; "
-                                 f"it has {sorted(known)}")
+                raise ValueError(
+                    f"no collection {sorted(wanted)} in this catalogue; it has {sorted(known)}"
+                )
             items = [i for i in items if i.collection_id in wanted]
         if bbox is not None:
             w, s, e, n = bbox
             if not (-180 <= w <= e <= 180 and -90 <= s <= n <= 90):
                 raise ValueError(f"bbox must be (west, south, east, north) in degrees, got {bbox}")
-            items = [i for i in items
-                     if not (i.bbox[0] > e or i.bbox[2] < w or i.bbox[1] > n or i.bbox[3] < s)]
+            items = [
+                i
+                for i in items
+                if not (i.bbox[0] > e or i.bbox[2] < w or i.bbox[1] > n or i.bbox[3] < s)
+            ]
         if datetime is not None:
             t0, t1 = _time_range(datetime)
             items = [i for i in items if t0 <= pd.Timestamp(i.datetime).tz_localize(None) < t1]
-        ops = {"eq": np.equal, "lt": np.less, "lte": np.less_equal, "gt": np.greater,
-               "gte": np.greater_equal}
+        ops = {
+            "eq": np.equal,
+            "lt": np.less,
+            "lte": np.less_equal,
+            "gt": np.greater,
+            "gte": np.greater_equal,
+        }
         for prop, conditions in (query or {}).items():
             for op, value in conditions.items():
                 if op not in ops:
-                    raise ValueError(f"unknown query operator {op!r} for {prop!r}; "
-                                     f"use one of {sorted(ops)}")
-                items = [i for i in items
-                         if prop in i.properties and ops[op](i.properties[prop], value)]
+                    raise ValueError(
+                        f"unknown query operator {op!r} for {prop!r}; use one of {sorted(ops)}"
+                    )
+                items = [
+                    i for i in items if prop in i.properties and ops[op](i.properties[prop], value)
+                ]
         return _Search(items[:max_items] if max_items else items)
 
 

@@ -27,14 +27,20 @@ REQUIRED_BANDS = ("green", "swir16", "qa_pixel")
 
 def _check_bands(ds, needed=REQUIRED_BANDS) -> None:
     if not isinstance(ds, xr.Dataset):
-        raise TypeError(f"expected an xarray.Dataset with bands {', '.join(needed)}, got {type(ds).__name__}")
+        raise TypeError(
+            f"expected an xarray.Dataset with bands {', '.join(needed)}, got {type(ds).__name__}"
+        )
     missing = [b for b in needed if b not in ds.data_vars]
     if missing:
-        raise ValueError(f"bands missing: {', '.join(missing)}; the dataset has {', '.join(map(str, ds.data_vars)) or 'none'}. "
-                         f"Load them, e.g. odc.stac.load(items, bands={list(needed)})")
+        raise ValueError(
+            f"bands missing: {', '.join(missing)}; the dataset has {', '.join(map(str, ds.data_vars)) or 'none'}. "
+            f"Load them, e.g. odc.stac.load(items, bands={list(needed)})"
+        )
 
 
-def classify_water(ds: xr.Dataset, threshold: float = 0.0, exclude=clouds.NOT_CLEAR) -> xr.DataArray:
+def classify_water(
+    ds: xr.Dataset, threshold: float = 0.0, exclude=clouds.NOT_CLEAR
+) -> xr.DataArray:
     """Wet (1), dry (0) or not observed (NaN) for every pixel of every scene, from the MNDWI.
 
     Parameters
@@ -66,8 +72,11 @@ def classify_water(ds: xr.Dataset, threshold: float = 0.0, exclude=clouds.NOT_CL
     index = indices.mndwi(ds["green"], ds["swir16"])
     observed = clouds.clear_mask(ds["qa_pixel"], exclude) & index.notnull()
     wet = xr.where(observed, (index > threshold).astype("float32"), np.float32(np.nan))
-    wet.attrs = {"long_name": "open water (1 wet, 0 dry, NaN not observed)", "units": "1",
-                 "method": f"MNDWI > {threshold} on clear pixels"}
+    wet.attrs = {
+        "long_name": "open water (1 wet, 0 dry, NaN not observed)",
+        "units": "1",
+        "method": f"MNDWI > {threshold} on clear pixels",
+    }
     crs = ds.attrs.get("crs", ds["green"].attrs.get("crs"))
     if crs is not None:
         wet.attrs["crs"] = crs
@@ -155,8 +164,11 @@ def water_frequency(water: xr.DataArray, min_observations: int = 1) -> xr.DataAr
     n_clear = water.notnull().sum("time")
     n_wet = (water == 1).sum("time")
     out = (100 * n_wet / n_clear).where(n_clear >= min_observations)
-    out.attrs = {"units": "%", "long_name": "water frequency (wet / clear observations)",
-                 "n_scenes": int(water.sizes["time"])}
+    out.attrs = {
+        "units": "%",
+        "long_name": "water frequency (wet / clear observations)",
+        "n_scenes": int(water.sizes["time"]),
+    }
     return out.rename("water_frequency")
 
 

@@ -22,5 +22,15 @@ The Sphinx extensions (``_ext/``) and the command lines (``tools/``) are thin
 entry points over these modules.
 """
 
-__all__ = ["bundle", "handouts", "lessons", "lint", "lite", "lite_checks", "notebooks", "serve",
-           "settings", "toc"]
+__all__ = [
+    "bundle",
+    "handouts",
+    "lessons",
+    "lint",
+    "lite",
+    "lite_checks",
+    "notebooks",
+    "serve",
+    "settings",
+    "toc",
+]

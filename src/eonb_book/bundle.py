@@ -34,7 +34,7 @@ from .settings import BUILD_DIR, KERNEL_PLUGIN, PDF_DIR, SITE_DIR
 from .settings import LITE_DIR as LITE
 
 TOP = "eo-notebooks"
-LOCAL_PYODIDE_URL = "../pyodide/pyodide.mjs"   # resolved from lite/<app>/index.html
+LOCAL_PYODIDE_URL = "../pyodide/pyodide.mjs"  # resolved from lite/<app>/index.html
 
 SERVE_PY = '''"""Serve this folder on http://127.0.0.1:8000 and open it (JupyterLite needs HTTP).
 
@@ -137,7 +137,9 @@ def stage(site: Path, target: Path, pyodide: Path | None = None) -> Path:
         with tempfile.TemporaryDirectory() as tmp:
             shutil.copytree(_pyodide_source(pyodide, Path(tmp)), folder / LITE / "pyodide")
         path, config = _lite_config(folder)
-        config["jupyter-config-data"]["litePluginSettings"][KERNEL_PLUGIN]["pyodideUrl"] = LOCAL_PYODIDE_URL
+        config["jupyter-config-data"]["litePluginSettings"][KERNEL_PLUGIN]["pyodideUrl"] = (
+            LOCAL_PYODIDE_URL
+        )
         path.write_text(json.dumps(config, indent=2) + "\n")
         note = PYODIDE_INCLUDED.format(version=_version(url))
     else:
@@ -168,13 +170,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, default=SITE_DIR)
     parser.add_argument("--out", type=Path, default=BUILD_DIR / "eo-notebooks-offline.zip")
-    parser.add_argument("--pyodide", type=Path, help="unpacked full Pyodide distribution (folder or .tar.bz2)")
+    parser.add_argument(
+        "--pyodide", type=Path, help="unpacked full Pyodide distribution (folder or .tar.bz2)"
+    )
     args = parser.parse_args(argv)
     out = make_bundle(args.site, args.out, args.pyodide)
     with zipfile.ZipFile(out) as zf:
         n = len(zf.namelist())
-    print(f"{out}: {out.stat().st_size / 1e6:.1f} MB, {n} files; unzip and open {TOP}/index.html "
-          f"({'with' if args.pyodide else 'without'} Pyodide, see {TOP}/README.txt)")
+    print(
+        f"{out}: {out.stat().st_size / 1e6:.1f} MB, {n} files; unzip and open {TOP}/index.html "
+        f"({'with' if args.pyodide else 'without'} Pyodide, see {TOP}/README.txt)"
+    )
     return 0
 
 

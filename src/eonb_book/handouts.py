@@ -44,8 +44,15 @@ import yaml
 
 from . import toc
 from .serve import serve
-from .settings import (CHROMIUM_ARGS, COURSE_PDF, COURSE_PDF_INSTRUCTOR, EDITION_COURSE,  # noqa: F401
-                       EDITION_DIR, EDITIONS, PDF_DIR, ROOT, SITE_DIR)
+from .settings import (
+    CHROMIUM_ARGS,
+    EDITION_COURSE,  # noqa: F401
+    EDITION_DIR,
+    EDITIONS,
+    PDF_DIR,
+    ROOT,
+    SITE_DIR,
+)
 
 _INSTRUCTOR = """() => {
     document.documentElement.classList.add("eonb-instructor");
@@ -70,22 +77,20 @@ _STYLE = "font-family: sans-serif; font-size: 7.5pt; color: #555; width: 100%; p
 # The handouts' own words in each language of the site (English is the key).
 WORDS = {
     "fr": {
-        "page": "page", "of": "sur",
+        "page": "page",
+        "of": "sur",
         " · instructor edition (with solutions)": " · édition du formateur (avec les solutions)",
-        "Instructor edition: exercise solutions and self-check answers are printed in place.":
-            "Édition du formateur : les solutions des exercices et les réponses des "
-            "autoévaluations sont imprimées en place.",
+        "Instructor edition: exercise solutions and self-check answers are printed in place.": "Édition du formateur : les solutions des exercices et les réponses des "
+        "autoévaluations sont imprimées en place.",
         "Learner edition: exercise solutions and self-check answers are in the instructor edition "
-        "and on the website.":
-            "Édition de l'apprenant : les solutions des exercices et les réponses des "
-            "autoévaluations sont dans l'édition du formateur et sur le site.",
+        "and on the website.": "Édition de l'apprenant : les solutions des exercices et les réponses des "
+        "autoévaluations sont dans l'édition du formateur et sur le site.",
         "The whole course as a handout, printed from": "Tout le cours en support imprimé, depuis",
-        ", where every lesson can also be run (Binder, JupyterHub, Colab, JupyterLite).":
-            ", où chaque leçon peut aussi être exécutée (Binder, JupyterHub, Colab, JupyterLite).",
-        "Contents": "Sommaire", "Printed": "Imprimé le",
-        "Interactive figure, printed here as its first frame. Move the slider, pan and zoom on the website: ":
-            "Figure interactive, imprimée ici dans son premier état. Sur le site, déplacez le "
-            "curseur, faites glisser et zoomez : ",
+        ", where every lesson can also be run (Binder, JupyterHub, Colab, JupyterLite).": ", où chaque leçon peut aussi être exécutée (Binder, JupyterHub, Colab, JupyterLite).",
+        "Contents": "Sommaire",
+        "Printed": "Imprimé le",
+        "Interactive figure, printed here as its first frame. Move the slider, pan and zoom on the website: ": "Figure interactive, imprimée ici dans son premier état. Sur le site, déplacez le "
+        "curseur, faites glisser et zoomez : ",
     },
 }
 
@@ -97,8 +102,11 @@ def say(text: str, lang: str = "en") -> str:
 
 def translated_sites(site: Path) -> list[str]:
     """Languages whose site is built inside ``site`` (``<site>/<lang>/index.html``)."""
-    return sorted(p.parent.name for p in site.glob("*/index.html")
-                  if len(p.parent.name) == 2 and p.parent.name.isalpha())
+    return sorted(
+        p.parent.name
+        for p in site.glob("*/index.html")
+        if len(p.parent.name) == 2 and p.parent.name.isalpha()
+    )
 
 
 @contextmanager
@@ -124,20 +132,33 @@ def site_config(root: Path = ROOT) -> tuple[str, str]:
 
 
 def footer(public_url: str, lang: str = "en") -> str:
-    return (f'<div style="{_STYLE} display: flex; justify-content: space-between;">'
-            f'<span>{html.escape(public_url)}</span>'
-            f'<span>{say("page", lang)} <span class="pageNumber"></span> {say("of", lang)} '
-            '<span class="totalPages"></span></span></div>')
+    return (
+        f'<div style="{_STYLE} display: flex; justify-content: space-between;">'
+        f"<span>{html.escape(public_url)}</span>"
+        f'<span>{say("page", lang)} <span class="pageNumber"></span> {say("of", lang)} '
+        '<span class="totalPages"></span></span></div>'
+    )
 
 
 def header(course: str, title: str, edition: str = "learner", lang: str = "en") -> str:
-    label = course + (say(" · instructor edition (with solutions)", lang) if edition == "instructor" else "")
-    return (f'<div style="{_STYLE} display: flex; justify-content: space-between;">'
-            f'<span>{html.escape(label)}</span><span>{html.escape(title)}</span></div>')
+    label = course + (
+        say(" · instructor edition (with solutions)", lang) if edition == "instructor" else ""
+    )
+    return (
+        f'<div style="{_STYLE} display: flex; justify-content: space-between;">'
+        f"<span>{html.escape(label)}</span><span>{html.escape(title)}</span></div>"
+    )
 
 
-def print_page(browser, url: str, target: Path, course: str, public_url: str,
-               edition: str = "learner", lang: str = "en") -> str:
+def print_page(
+    browser,
+    url: str,
+    target: Path,
+    course: str,
+    public_url: str,
+    edition: str = "learner",
+    lang: str = "en",
+) -> str:
     """Print one built page to ``target`` in one edition; returns the page title."""
     if edition not in EDITIONS:
         raise ValueError(f"edition must be one of {EDITIONS}, not {edition!r}")
@@ -153,36 +174,69 @@ def print_page(browser, url: str, target: Path, course: str, public_url: str,
                 new Promise(r => { img.onload = img.onerror = r; })));
             if (document.fonts) { await document.fonts.ready; }
         }""")
-        page.evaluate(_INTERACTIVE_NOTE.replace(
-            '"Interactive figure, printed here as its first frame. " +\n            "Move the slider, pan and zoom on the website: "',
-            json.dumps(say("Interactive figure, printed here as its first frame. Move the slider, pan and "
-                     "zoom on the website: ", lang))), public_url)
+        page.evaluate(
+            _INTERACTIVE_NOTE.replace(
+                '"Interactive figure, printed here as its first frame. " +\n            "Move the slider, pan and zoom on the website: "',
+                json.dumps(
+                    say(
+                        "Interactive figure, printed here as its first frame. Move the slider, pan and "
+                        "zoom on the website: ",
+                        lang,
+                    )
+                ),
+            ),
+            public_url,
+        )
         if edition == "instructor":
             page.evaluate(_INSTRUCTOR)
-        title = page.locator("main h1").first.inner_text().strip().rstrip("#").strip() \
-            if page.locator("main h1").count() else page.title()
+        title = (
+            page.locator("main h1").first.inner_text().strip().rstrip("#").strip()
+            if page.locator("main h1").count()
+            else page.title()
+        )
         target.parent.mkdir(parents=True, exist_ok=True)
-        page.pdf(path=str(target), format="A4", margin=MARGIN, print_background=True,
-                 display_header_footer=True, header_template=header(course, title, edition, lang),
-                 footer_template=footer(public_url, lang), prefer_css_page_size=False)
+        page.pdf(
+            path=str(target),
+            format="A4",
+            margin=MARGIN,
+            print_background=True,
+            display_header_footer=True,
+            header_template=header(course, title, edition, lang),
+            footer_template=footer(public_url, lang),
+            prefer_css_page_size=False,
+        )
         return title
     finally:
         page.close()
 
 
-def cover(browser, target: Path, course: str, base: str, titles: list[tuple[str, str]],
-          edition: str = "learner", lang: str = "en") -> None:
-    items = "".join(f"<li>{html.escape(t)} <small>({html.escape(u)})</small></li>" for t, u in titles)
-    what = say("Instructor edition: exercise solutions and self-check answers are printed in place."
-               if edition == "instructor" else
-               "Learner edition: exercise solutions and self-check answers are in the instructor edition "
-               "and on the website.", lang)
-    body = (f"<html lang='{lang}'><body style='font-family: sans-serif; margin: 30mm 20mm;'>"
-            f"<h1 style='font-size: 28pt'>{html.escape(course)}</h1>"
-            f"<p>{say('The whole course as a handout, printed from', lang)} <b>{html.escape(base)}</b>"
-            f"{say(', where every lesson can also be run (Binder, JupyterHub, Colab, JupyterLite).', lang)}</p>"
-            f"<p><b>{html.escape(what)}</b></p><h2>{say('Contents', lang)}</h2><ol>{items}</ol>"
-            f"<p style='color:#555'>{say('Printed', lang)} {time.strftime('%Y-%m-%d')}.</p></body></html>")
+def cover(
+    browser,
+    target: Path,
+    course: str,
+    base: str,
+    titles: list[tuple[str, str]],
+    edition: str = "learner",
+    lang: str = "en",
+) -> None:
+    items = "".join(
+        f"<li>{html.escape(t)} <small>({html.escape(u)})</small></li>" for t, u in titles
+    )
+    what = say(
+        "Instructor edition: exercise solutions and self-check answers are printed in place."
+        if edition == "instructor"
+        else "Learner edition: exercise solutions and self-check answers are in the instructor edition "
+        "and on the website.",
+        lang,
+    )
+    body = (
+        f"<html lang='{lang}'><body style='font-family: sans-serif; margin: 30mm 20mm;'>"
+        f"<h1 style='font-size: 28pt'>{html.escape(course)}</h1>"
+        f"<p>{say('The whole course as a handout, printed from', lang)} <b>{html.escape(base)}</b>"
+        f"{say(', where every lesson can also be run (Binder, JupyterHub, Colab, JupyterLite).', lang)}</p>"
+        f"<p><b>{html.escape(what)}</b></p><h2>{say('Contents', lang)}</h2><ol>{items}</ol>"
+        f"<p style='color:#555'>{say('Printed', lang)} {time.strftime('%Y-%m-%d')}.</p></body></html>"
+    )
     page = browser.new_page()
     try:
         page.set_content(body)
@@ -191,8 +245,13 @@ def cover(browser, target: Path, course: str, base: str, titles: list[tuple[str,
         page.close()
 
 
-def make_handouts(site: Path, toc_root: Path = ROOT, out: Path | None = None,
-                  config_root: Path = ROOT, lang: str = "en") -> list[Path]:
+def make_handouts(
+    site: Path,
+    toc_root: Path = ROOT,
+    out: Path | None = None,
+    config_root: Path = ROOT,
+    lang: str = "en",
+) -> list[Path]:
     """Print every page of ``toc_root/_toc.yml`` from ``site`` in both editions; returns the PDFs
     (learner pages, learner course PDF, instructor pages, instructor course PDF).  With
     ``lang``, the pages of the translated site ``site/<lang>/`` (into its ``_downloads/pdf``)."""
@@ -211,18 +270,31 @@ def make_handouts(site: Path, toc_root: Path = ROOT, out: Path | None = None,
             for doc in pages:
                 start = time.perf_counter()
                 target = out / f"{EDITION_DIR[edition]}{doc}.pdf"
-                title = print_page(browser, f"{url}{prefix}{doc}.html", target, course, f"{base}{doc}.html",
-                                   edition, lang)
+                title = print_page(
+                    browser,
+                    f"{url}{prefix}{doc}.html",
+                    target,
+                    course,
+                    f"{base}{doc}.html",
+                    edition,
+                    lang,
+                )
                 titles.append((title, f"{base}{doc}.html"))
                 pdfs.append(target)
-                print(f"{edition:10s} {target.relative_to(site) if target.is_relative_to(site) else target}: "
-                      f"{target.stat().st_size / 1e3:.0f} kB, {time.perf_counter() - start:.1f} s")
+                print(
+                    f"{edition:10s} {target.relative_to(site) if target.is_relative_to(site) else target}: "
+                    f"{target.stat().st_size / 1e3:.0f} kB, {time.perf_counter() - start:.1f} s"
+                )
             with tempfile.TemporaryDirectory() as tmp:
                 front = Path(tmp) / "cover.pdf"
                 cover(browser, front, course, base, titles, edition, lang)
                 course_pdf = out / EDITION_COURSE[edition]
-                subprocess.run(["pdfunite", str(front), *map(str, pdfs), str(course_pdf)], check=True)
-            print(f"{course_pdf}: {course_pdf.stat().st_size / 1e6:.1f} MB, {len(pdfs)} course pages")
+                subprocess.run(
+                    ["pdfunite", str(front), *map(str, pdfs), str(course_pdf)], check=True
+                )
+            print(
+                f"{course_pdf}: {course_pdf.stat().st_size / 1e6:.1f} MB, {len(pdfs)} course pages"
+            )
             made += pdfs + [course_pdf]
     return made
 
@@ -230,7 +302,9 @@ def make_handouts(site: Path, toc_root: Path = ROOT, out: Path | None = None,
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, default=SITE_DIR, help="built website")
-    parser.add_argument("--toc", type=Path, default=ROOT / "_toc.yml", help="table of contents to print")
+    parser.add_argument(
+        "--toc", type=Path, default=ROOT / "_toc.yml", help="table of contents to print"
+    )
     args = parser.parse_args(argv)
     if shutil.which("pdfunite") is None:
         sys.exit("pdfunite (Debian's poppler-utils) is missing: run `make pdf-tools`")

@@ -22,8 +22,11 @@ LANGUAGES = {
 LANGUAGE_ENV = "EONB_LANG"
 UI_DOMAIN = "_ui"
 # A page whose code calls eolab.i18n.t draws words on its figures: executed per language.
-_USES_LABELS = re.compile(r"^\s*(from\s+eolab\.i18n\s+import|from\s+eolab\s+import\s+[^\n]*\bi18n\b|"
-                          r"import\s+eolab\.i18n)", re.MULTILINE)
+_USES_LABELS = re.compile(
+    r"^\s*(from\s+eolab\.i18n\s+import|from\s+eolab\s+import\s+[^\n]*\bi18n\b|"
+    r"import\s+eolab\.i18n)",
+    re.MULTILINE,
+)
 _DISPLAY_NAME = re.compile(r"^(\s*display_name:\s*)(.+)$", re.MULTILINE)
 
 
@@ -85,5 +88,3 @@ def translate_comments(code: str, gettext) -> str:
             head = lines[line][:column]
             lines[line] = head + "# " + new
     return "\n".join(lines)
-
-

@@ -21,6 +21,7 @@ FENCE = re.compile(r"^(`{3,}|:{3,})\s*(\{[\w-]+\})?\s*(.*)$")
 @dataclass
 class Block:
     """One MyST directive: name (e.g. 'exercise'), argument, body text and start line."""
+
     name: str
     argument: str
     body: str
@@ -33,9 +34,14 @@ def directives(text: str) -> list[Block]:
     blocks, stack = [], []  # stack of (fence, name, argument, start, body lines)
     for number, line in enumerate(lines, start=1):
         match = FENCE.match(line.strip())
-        if match and stack and match.group(2) is None and not match.group(3) \
-                and match.group(1)[0] == stack[-1][0][0] \
-                and len(match.group(1)) >= len(stack[-1][0]):
+        if (
+            match
+            and stack
+            and match.group(2) is None
+            and not match.group(3)
+            and match.group(1)[0] == stack[-1][0][0]
+            and len(match.group(1)) >= len(stack[-1][0])
+        ):
             fence, name, argument, start, body = stack.pop()
             blocks.append(Block(name, argument, "\n".join(body), start))
             for outer in stack:
@@ -92,7 +98,7 @@ def section(text: str, title: str) -> str | None:
     for i, line in enumerate(lines):
         if re.match(rf"^##\s+{re.escape(title)}\s*$", line):
             body = []
-            for following in lines[i + 1:]:
+            for following in lines[i + 1 :]:
                 if re.match(r"^#{1,2}\s", following):
                     break
                 body.append(following)
@@ -101,7 +107,8 @@ def section(text: str, title: str) -> str | None:
 
 
 TIME_LINE = re.compile(
-    r"^\*\*Time:\*\*\s*(\d+)\s*min teaching\s*\+\s*(\d+)\s*min exercises\.?\s*$", re.M)
+    r"^\*\*Time:\*\*\s*(\d+)\s*min teaching\s*\+\s*(\d+)\s*min exercises\.?\s*$", re.M
+)
 
 
 def lesson_time(text: str) -> tuple[int, int] | None:
@@ -118,8 +125,8 @@ def bullets(body: str) -> int:
 def read_notebook(path: Path):
     """The lesson as a notebook (jupytext, as the build reads it): its cells and their metadata."""
     import jupytext
-    return jupytext.read(path)
 
+    return jupytext.read(path)
 
 
 GLOSSARY = ROOT / "book" / "glossary.md"

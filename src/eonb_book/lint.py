@@ -21,13 +21,30 @@ from .lessons import TIME_LINE, bullets, directives, headings, section
 # Colour maps that are not perceptually uniform (false edges, invisible to
 # readers with colour-vision deficiency).  Use cmocean (cmo.*), viridis,
 # cividis, or a diverging map centred on zero (cmo.balance, RdBu_r).
-BANNED_CMAPS = {"jet", "rainbow", "gist_rainbow", "hsv", "nipy_spectral", "gist_ncar",
-                "gist_stern", "prism", "flag", "spectral", "cmrmap", "gist_earth", "terrain",
-                "ocean", "brg", "gnuplot", "gnuplot2"}
+BANNED_CMAPS = {
+    "jet",
+    "rainbow",
+    "gist_rainbow",
+    "hsv",
+    "nipy_spectral",
+    "gist_ncar",
+    "gist_stern",
+    "prism",
+    "flag",
+    "spectral",
+    "cmrmap",
+    "gist_earth",
+    "terrain",
+    "ocean",
+    "brg",
+    "gnuplot",
+    "gnuplot2",
+}
 # A code cell with one of these calls draws a matplotlib figure.
 FIGURE_CALL = re.compile(
     r"(\.plot\b|\bplt\.(subplots|figure|imshow|pcolormesh|contourf?|hist|bar|scatter)\b"
-    r"|\bplot_map\(|\bmap_axes\(|\.imshow\(|\.pcolormesh\(|\.scatter\(|\.hist\()")
+    r"|\bplot_map\(|\bmap_axes\(|\.imshow\(|\.pcolormesh\(|\.scatter\(|\.hist\()"
+)
 NO_FIGURE_TAGS = {"remove-output", "remove-cell", "hide-output"}
 PLACEHOLDER = "TEMPLATE"
 
@@ -52,8 +69,9 @@ def structure_problems(text: str) -> list[str]:
         where["data admonition"] = data[0].line
         body = data[0].body
         if not re.search(r"\breal\b|SYNTHETIC", body):
-            problems.append("the 'Data used' box must say for each dataset whether it is real "
-                            "or SYNTHETIC")
+            problems.append(
+                "the 'Data used' box must say for each dataset whether it is real or SYNTHETIC"
+            )
         if not re.search(r"[Ll]icen[cs]e", body):
             problems.append("the 'Data used' box must give each dataset's licence")
 
@@ -61,7 +79,7 @@ def structure_problems(text: str) -> list[str]:
     if not m:
         problems.append("missing the line '**Time:** NN min teaching + NN min exercises.'")
     else:
-        where["**Time:** line"] = text[:m.start()].count("\n") + 1
+        where["**Time:** line"] = text[: m.start()].count("\n") + 1
 
     prereq = section(text, "Prerequisites")
     if prereq is None:
@@ -71,14 +89,17 @@ def structure_problems(text: str) -> list[str]:
         rows = [line for line in prereq.splitlines() if line.strip().startswith("|")]
         header = r"^\|\s*Concept\s*\|\s*Importance\s*\|\s*Notes\s*\|\s*$"
         if not rows or not re.match(header, rows[0].strip()):
-            problems.append("'## Prerequisites' needs a table with the header "
-                            "| Concept | Importance | Notes |")
+            problems.append(
+                "'## Prerequisites' needs a table with the header | Concept | Importance | Notes |"
+            )
         elif len(rows) < 3:
-            problems.append("the prerequisites table has no rows "
-                            "(use one row 'None' if there are none)")
+            problems.append(
+                "the prerequisites table has no rows (use one row 'None' if there are none)"
+            )
 
-    objectives = [b for b in blocks
-                  if b.name == "admonition" and b.argument == "Learning objectives"]
+    objectives = [
+        b for b in blocks if b.name == "admonition" and b.argument == "Learning objectives"
+    ]
     if not objectives:
         problems.append("missing the ':::{admonition} Learning objectives' box")
     else:
@@ -103,21 +124,26 @@ def structure_problems(text: str) -> list[str]:
         if label in plain:
             continue
         if label not in starts:
-            problems.append(f"the exercise '{label}' has no solution "
-                            f"('{{solution-start}} {label}' ... "
-                            "'{solution-end}', or '{solution} " + label + "')")
+            problems.append(
+                f"the exercise '{label}' has no solution "
+                f"('{{solution-start}} {label}' ... "
+                "'{solution-end}', or '{solution} " + label + "')"
+            )
             continue
         start = starts[label]
         following = [line for line in ends if line > start.line]
         if not following:
-            problems.append(f"the solution of '{label}' (line {start.line}) is never closed "
-                            "with '{solution-end}'")
+            problems.append(
+                f"the solution of '{label}' (line {start.line}) is never closed "
+                "with '{solution-end}'"
+            )
         if not re.search(r"^:class:\s*dropdown", start.body, re.M):
             problems.append(f"the solution of '{label}' must be hidden (':class: dropdown')")
     for b in list(starts.values()) + list(plain.values()):
         if b.name in ("solution", "solution-start") and b.argument.split()[0] not in dict(labels):
-            problems.append(f"the solution '{b.argument}' (line {b.line}) refers to no exercise "
-                            "of this lesson")
+            problems.append(
+                f"the solution '{b.argument}' (line {b.line}) refers to no exercise of this lesson"
+            )
     if exercises:
         where["first exercise"] = exercises[0].line
 
@@ -145,9 +171,18 @@ def structure_problems(text: str) -> list[str]:
         else:
             where[f"## {title}"] = next(h[2] for h in heads if h[1] == title)
 
-    order = ["title", "data admonition", "**Time:** line", "## Prerequisites",
-             "Learning objectives", "first exercise", "## Self-check", "Key points",
-             "## What's next", "## Where the real data lives"]
+    order = [
+        "title",
+        "data admonition",
+        "**Time:** line",
+        "## Prerequisites",
+        "Learning objectives",
+        "first exercise",
+        "## Self-check",
+        "Key points",
+        "## What's next",
+        "## Where the real data lives",
+    ]
     present = [(name, where[name]) for name in order if name in where]
     for (a, line_a), (b, line_b) in zip(present, present[1:]):
         if line_b < line_a:
@@ -164,8 +199,10 @@ def quiz_problems(text: str) -> list[str]:
     body = "\n".join(raw[start:]) if start is not None else ""
     m = re.search(r"^```\{quiz\}\n(.*?)^```\s*$", body, re.S | re.M)
     if not m:
-        return ["'## Self-check' needs a ```{quiz} block "
-                "(4 to 8 questions with feedback, see the template)"]
+        return [
+            "'## Self-check' needs a ```{quiz} block "
+            "(4 to 8 questions with feedback, see the template)"
+        ]
     try:
         questions = yaml.safe_load(m.group(1))
     except yaml.YAMLError as err:
@@ -183,8 +220,9 @@ def quiz_problems(text: str) -> list[str]:
             if sum(bool(o.get("right")) for o in options) != 1:
                 problems.append(f"quiz question {n} needs exactly one option with 'right: true'")
             if any(not isinstance(o.get("why"), str) or not o["why"].strip() for o in options):
-                problems.append(f"quiz question {n}: every option needs a 'why:' "
-                                "(why it is right or wrong)")
+                problems.append(
+                    f"quiz question {n}: every option needs a 'why:' (why it is right or wrong)"
+                )
         elif "answer" in q:
             if not isinstance(q.get("why"), str) or "units" not in q:
                 problems.append(f"quiz question {n} (numeric) needs 'units:' and 'why:'")
@@ -198,8 +236,9 @@ def heading_problems(text: str) -> list[str]:
     problems, previous = [], 0
     for level, title, line in headings(text):
         if previous and level > previous + 1:
-            problems.append(f"heading '{title}' (line {line}) jumps from level {previous} "
-                            f"to {level}")
+            problems.append(
+                f"heading '{title}' (line {line}) jumps from level {previous} to {level}"
+            )
         previous = level
     return problems
 
@@ -211,13 +250,15 @@ def figure_problems(nb) -> list[str]:
         if cell.cell_type != "code":
             continue
         tags = set(cell.metadata.get("tags", []))
-        source = "\n".join(line for line in cell.source.splitlines()
-                           if not line.lstrip().startswith("#"))
+        source = "\n".join(
+            line for line in cell.source.splitlines() if not line.lstrip().startswith("#")
+        )
         if tags & NO_FIGURE_TAGS or "raises-exception" in tags or not FIGURE_CALL.search(source):
             continue
         first = cell.source.strip().splitlines()[0][:60]
-        problems += [f"code cell {index} (starts `{first}`): {p}"
-                     for p in metadata_problems(cell.metadata)]
+        problems += [
+            f"code cell {index} (starts `{first}`): {p}" for p in metadata_problems(cell.metadata)
+        ]
     return problems
 
 
@@ -228,9 +269,11 @@ def metadata_problems(metadata: dict) -> list[str]:
     caption = str(mystnb.get("figure", {}).get("caption", "")).strip()
     problems = []
     if len(alt) < 30:
-        problems.append("draws a figure but has no meaningful alt text "
-                        "(mystnb: image: alt:, at least "
-                        "a sentence saying what the figure shows and its main finding)")
+        problems.append(
+            "draws a figure but has no meaningful alt text "
+            "(mystnb: image: alt:, at least "
+            "a sentence saying what the figure shows and its main finding)"
+        )
     elif re.search(r"\.(png|jpe?g|svg|gif)\b|^[\w./-]+$", alt):
         problems.append(f"alt text looks like a file name, not a description: {alt!r}")
     if not caption:
@@ -247,8 +290,10 @@ def cmap_problems(text: str) -> list[str]:
     for m in re.finditer(named, text):
         name = (m.group(1) or m.group(2)).lower()
         if name.removesuffix("_r") in BANNED_CMAPS:
-            line = text[:m.start()].count("\n") + 1
-            problems.append(f"line {line}: colour map '{name}' is not perceptually uniform; "
-                            "use cmocean (cmo.*), viridis or cividis, "
-                            "or cmo.balance/RdBu_r for anomalies")
+            line = text[: m.start()].count("\n") + 1
+            problems.append(
+                f"line {line}: colour map '{name}' is not perceptually uniform; "
+                "use cmocean (cmo.*), viridis or cividis, "
+                "or cmo.balance/RdBu_r for anomalies"
+            )
     return problems

@@ -61,29 +61,45 @@ from pathlib import Path
 
 import nbformat
 
-from . import lite_checks  # the practice notebooks' self-checks
-from . import toc
+from . import (
+    lite_checks,  # the practice notebooks' self-checks
+    toc,
+)
 from .settings import PRACTICE_DIR, PRACTICE_TAG
 
 MAX_DATA_BYTES = 5_000_000
 
-PYODIDE_PACKAGES = frozenset({
-    # Packages of the Pyodide 314 distribution that practice cells may use.
-    "numpy", "pandas", "xarray", "matplotlib", "mpl_toolkits", "scipy",
-    "shapely", "pyproj", "cartopy",
-    # Always there in the JupyterLite Pyodide kernel.
-    "IPython", "ipykernel", "piplite", "micropip", "pyodide", "js",
-})
+PYODIDE_PACKAGES = frozenset(
+    {
+        # Packages of the Pyodide 314 distribution that practice cells may use.
+        "numpy",
+        "pandas",
+        "xarray",
+        "matplotlib",
+        "mpl_toolkits",
+        "scipy",
+        "shapely",
+        "pyproj",
+        "cartopy",
+        # Always there in the JupyterLite Pyodide kernel.
+        "IPython",
+        "ipykernel",
+        "piplite",
+        "micropip",
+        "pyodide",
+        "js",
+    }
+)
 
 
 @dataclass
 class Practice:
     """The practice cells of one lesson."""
 
-    docname: str                     # e.g. "book/first-map"
-    title: str                       # the lesson's "# Title"
+    docname: str  # e.g. "book/first-map"
+    title: str  # the lesson's "# Title"
     cells: list = field(default_factory=list)
-    data: dict = field(default_factory=dict)   # variable -> dataset name
+    data: dict = field(default_factory=dict)  # variable -> dataset name
 
     @property
     def name(self) -> str:
@@ -108,16 +124,28 @@ def read_practice(source: Path, docname: str) -> Practice | None:
     if "kernelspec" not in meta:
         return None
     nb = jupytext.reads(text, fmt="md:myst")
-    title = next((line[2:].strip() for c in nb.cells if c.cell_type == "markdown"
-                  for line in c.source.splitlines() if line.startswith("# ")), docname)
+    title = next(
+        (
+            line[2:].strip()
+            for c in nb.cells
+            if c.cell_type == "markdown"
+            for line in c.source.splitlines()
+            if line.startswith("# ")
+        ),
+        docname,
+    )
     cells = [c for c in nb.cells if PRACTICE_TAG in c.get("metadata", {}).get("tags", [])]
     if not cells:
         return None
     data = meta.get("lite_data") or {}
-    if not isinstance(data, dict) or not all(isinstance(k, str) and k.isidentifier()
-                                             and isinstance(v, str) and v for k, v in data.items()):
-        raise ValueError(f"{source}: lite_data must map variable names to dataset names "
-                         f"(`sst: ostia_sst` or `sst: ostia_sst/sst`), got {data!r}")
+    if not isinstance(data, dict) or not all(
+        isinstance(k, str) and k.isidentifier() and isinstance(v, str) and v
+        for k, v in data.items()
+    ):
+        raise ValueError(
+            f"{source}: lite_data must map variable names to dataset names "
+            f"(`sst: ostia_sst` or `sst: ostia_sst/sst`), got {data!r}"
+        )
     return Practice(docname=docname, title=title, cells=cells, data=dict(data))
 
 
@@ -144,8 +172,10 @@ def check_imports(practice: Practice) -> list[str]:
         bad = sorted(imported_modules(cell.source) - allowed)
         if bad:
             first = cell.source.strip().splitlines()[0][:60]
-            problems.append(f"{practice.docname}: practice cell `{first}` imports {', '.join(bad)}, "
-                            "which JupyterLite (Pyodide) does not provide")
+            problems.append(
+                f"{practice.docname}: practice cell `{first}` imports {', '.join(bad)}, "
+                "which JupyterLite (Pyodide) does not provide"
+            )
     return problems
 
 
@@ -164,24 +194,35 @@ def check_cells(docname: str) -> list:
     if docname not in lite_checks.CHECKS:
         return []
     task, check = lite_checks.CHECKS[docname]
-    intro = ("## Check yourself\n\nThe same feedback as the lesson's checkers, without `eolab`: "
-             "the cell below says *Right*, or names the likely mistake.")
-    return [nbformat.v4.new_markdown_cell(intro), nbformat.v4.new_code_cell(lite_checks.HELPER.rstrip()),
-            nbformat.v4.new_markdown_cell(task), nbformat.v4.new_code_cell(check)]
+    intro = (
+        "## Check yourself\n\nThe same feedback as the lesson's checkers, without `eolab`: "
+        "the cell below says *Right*, or names the likely mistake."
+    )
+    return [
+        nbformat.v4.new_markdown_cell(intro),
+        nbformat.v4.new_code_cell(lite_checks.HELPER.rstrip()),
+        nbformat.v4.new_markdown_cell(task),
+        nbformat.v4.new_code_cell(check),
+    ]
 
 
 def practice_notebook(practice: Practice, lesson_url: str) -> nbformat.NotebookNode:
     """The practice notebook: an introduction, the data, then the tagged cells."""
-    intro = (f"# Practice: {practice.title}\n\n"
-             f"These cells come from the lesson [{practice.title}]({lesson_url}). They run "
-             "**in your browser** (JupyterLite, Python on Pyodide): nothing is installed and "
-             "nothing leaves your computer. Run each cell with **Shift+Enter**, then change it "
-             "and run it again.\n\n"
-             "Your edits are kept in this browser only; use *File → Download* to keep a copy.")
+    intro = (
+        f"# Practice: {practice.title}\n\n"
+        f"These cells come from the lesson [{practice.title}]({lesson_url}). They run "
+        "**in your browser** (JupyterLite, Python on Pyodide): nothing is installed and "
+        "nothing leaves your computer. Run each cell with **Shift+Enter**, then change it "
+        "and run it again.\n\n"
+        "Your edits are kept in this browser only; use *File → Download* to keep a copy."
+    )
     cells = [nbformat.v4.new_markdown_cell(intro)]
     if practice.data:
-        lines = ["# The lesson's data, shipped with this site (small copies of the course datasets)",
-                 "import xarray as xr", ""]
+        lines = [
+            "# The lesson's data, shipped with this site (small copies of the course datasets)",
+            "import xarray as xr",
+            "",
+        ]
         for var, spec in practice.data.items():
             name, _, variable = spec.partition("/")
             pick = f'["{variable}"]' if variable else ""
@@ -189,10 +230,17 @@ def practice_notebook(practice: Practice, lesson_url: str) -> nbformat.NotebookN
         cells.append(nbformat.v4.new_code_cell("\n".join(lines)))
     cells += [_clean_cell(c) for c in practice.cells]
     cells += check_cells(practice.docname)
-    nb = nbformat.v4.new_notebook(cells=cells, metadata={
-        "kernelspec": {"name": "python", "display_name": "Python (Pyodide)", "language": "python"},
-        "language_info": {"name": "python"},
-    })
+    nb = nbformat.v4.new_notebook(
+        cells=cells,
+        metadata={
+            "kernelspec": {
+                "name": "python",
+                "display_name": "Python (Pyodide)",
+                "language": "python",
+            },
+            "language_info": {"name": "python"},
+        },
+    )
     for index, cell in enumerate(nb.cells):  # stable ids: identical bytes for identical lessons
         cell["id"] = f"{practice.name[:40]}-{index}"
     return nb
@@ -205,8 +253,10 @@ def write_dataset(name: str, target: Path) -> None:
     ds = datasets.load(name)
     data = ds.to_netcdf(engine="scipy")
     if len(data) > MAX_DATA_BYTES:
-        raise ValueError(f"dataset {name!r} is {len(data) / 1e6:.1f} MB as netCDF3; practice data "
-                         f"must stay under {MAX_DATA_BYTES / 1e6:.0f} MB (make a smaller dataset)")
+        raise ValueError(
+            f"dataset {name!r} is {len(data) / 1e6:.1f} MB as netCDF3; practice data "
+            f"must stay under {MAX_DATA_BYTES / 1e6:.0f} MB (make a smaller dataset)"
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     if not target.exists() or target.read_bytes() != data:
         target.write_bytes(bytes(data))
@@ -238,8 +288,10 @@ def write_contents(pages: list[tuple[str, Path, str]], out: Path) -> list[Practi
             wanted.add(out / PRACTICE_DIR / "data" / f"{name}.nc")
     readme = out / "README.md"
     listing = "\n".join(f"- [{p.title}]({p.path})" for p in practices) or "- (no practice yet)"
-    text = ("# EO Notebooks practice\n\nShort exercises from each lesson that run in your browser. "
-            f"Open a notebook in `{PRACTICE_DIR}/`:\n\n{listing}\n")
+    text = (
+        "# EO Notebooks practice\n\nShort exercises from each lesson that run in your browser. "
+        f"Open a notebook in `{PRACTICE_DIR}/`:\n\n{listing}\n"
+    )
     if not readme.exists() or readme.read_text(encoding="utf-8") != text:
         readme.write_text(text, encoding="utf-8")
     wanted.add(readme)
@@ -258,11 +310,15 @@ def tree_digest(folder: Path) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, required=True, help="folder for the JupyterLite contents")
+    parser.add_argument(
+        "--out", type=Path, required=True, help="folder for the JupyterLite contents"
+    )
     args = parser.parse_args(argv)
     pages = [(doc, src, f"../../{doc}.html") for doc, src in toc.pages()]
     for p in write_contents(pages, args.out):
-        print(f"{p.path}: {sum(c.cell_type == 'code' for c in p.cells)} code cells, data {p.data or '-'}")
+        print(
+            f"{p.path}: {sum(c.cell_type == 'code' for c in p.cells)} code cells, data {p.data or '-'}"
+        )
     return 0
 
 

@@ -21,8 +21,9 @@ def serve(site: Path, handler: type = QuietHandler):
     """Serve ``site`` on a free port of 127.0.0.1 in a thread.
 
     Yields the base URL (it ends with '/')."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                             functools.partial(handler, directory=str(site)))
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(site))
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

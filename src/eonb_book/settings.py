@@ -49,5 +49,11 @@ PRACTICE_TAG = "lite-practice"
 PRACTICE_DIR = "practice"
 
 # --- the browser (Debian's chromium, driven by Playwright: PDFs, tests, benchmarks)
-CHROMIUM_ARGS = ("--no-sandbox", "--disable-background-networking", "--disable-component-update",
-                 "--disable-gpu", "--no-first-run", "--disable-sync")
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-sync",
+)

@@ -35,6 +35,7 @@ def entries(toc: dict) -> list[dict]:
                 found.append(entry)
             walk(entry.get("sections"))
             walk(entry.get("chapters"))
+
     for part in toc.get("parts", []):
         walk(part.get("chapters"))
     walk(toc.get("chapters"))
@@ -68,7 +69,7 @@ def page_name(doc: str) -> str:
     """``book/lesson1-sst`` -> ``lesson1-sst`` (pages outside book/ keep their folders).
 
     The name of a page's launch notebook and practice notebook."""
-    return doc[len("book/"):] if doc.startswith("book/") else doc
+    return doc[len("book/") :] if doc.startswith("book/") else doc
 
 
 def front_matter(text: str) -> dict:
@@ -94,8 +95,11 @@ def notebook_pages(root: Path = ROOT) -> list[tuple[str, Path]]:
 def lessons(root: Path = ROOT) -> list[Path]:
     """The sources of the lessons (``book/lesson*.md``) the toc lists, listed or not existing."""
     files = [docname(e["file"]) + ".md" for e in entries(read(root))]
-    return [root / f for f in files
-            if Path(f).name.startswith("lesson") and Path(f).parent.name == "book"]
+    return [
+        root / f
+        for f in files
+        if Path(f).name.startswith("lesson") and Path(f).parent.name == "book"
+    ]
 
 
 def files(node) -> list[str]:

@@ -26,10 +26,10 @@ RES = 10 / TILE
 NODATA = -32768
 BLOCK = 256
 YEAR, VERSION = 2020, "6.0"
-TILES = {"N10E030": (10, 30), "N00E030": (0, 30)}   # name -> (lat top, lon left)
+TILES = {"N10E030": (10, 30), "N00E030": (0, 30)}  # name -> (lat top, lon left)
 REGION_AGB = {"Mount Kenya (SYNTHETIC outline)": 240, "Mau Forest (SYNTHETIC outline)": 180}
 BACKGROUND = 30
-NODATA_BOX = (35.70, -0.60, 35.80, -0.50)   # west, south, east, north: inside the Mau outline
+NODATA_BOX = (35.70, -0.60, 35.80, -0.50)  # west, south, east, north: inside the Mau outline
 
 
 def regions():
@@ -42,8 +42,10 @@ def regions():
 
 def relpath(tile: str, layer: str) -> str:
     name = {"agb": "AGB", "agb_sd": "AGB_SD"}[layer]
-    return (f"v{VERSION}/geotiff/{YEAR}/{tile}_ESACCI-BIOMASS-L4-{name}-MERGED-100m-"
-            f"{YEAR}-fv{VERSION}.tif")
+    return (
+        f"v{VERSION}/geotiff/{YEAR}/{tile}_ESACCI-BIOMASS-L4-{name}-MERGED-100m-"
+        f"{YEAR}-fv{VERSION}.tif"
+    )
 
 
 def _strip(top: int, left: int, row0: int, nrows: int, shapes, rng) -> np.ndarray:
@@ -53,8 +55,9 @@ def _strip(top: int, left: int, row0: int, nrows: int, shapes, rng) -> np.ndarra
     from rasterio.windows import from_bounds
 
     # background: 16 x 16 pixel cells of 25-35 Mg/ha, compressible like a real dry savanna
-    cells = rng.integers(BACKGROUND - 5, BACKGROUND + 6, (-(-nrows // 16), TILE // 16 + 1),
-                         dtype="int16")
+    cells = rng.integers(
+        BACKGROUND - 5, BACKGROUND + 6, (-(-nrows // 16), TILE // 16 + 1), dtype="int16"
+    )
     agb = np.repeat(np.repeat(cells, 16, 0), 16, 1)[:nrows, :TILE].copy()
     transform = from_origin(left, top - row0 * RES, RES, RES)
     burn = shapes + [(_box(NODATA_BOX), NODATA)]
@@ -68,8 +71,7 @@ def _strip(top: int, left: int, row0: int, nrows: int, shapes, rng) -> np.ndarra
     c1 = min(TILE, int(win.col_off + win.width) + 2)
     if r1 > r0 and c1 > c0:
         sub = from_origin(left + c0 * RES, top - (row0 + r0) * RES, RES, RES)
-        burned = rasterize(burn, out_shape=(r1 - r0, c1 - c0), transform=sub, fill=0,
-                           dtype="int16")
+        burned = rasterize(burn, out_shape=(r1 - r0, c1 - c0), transform=sub, fill=0, dtype="int16")
         part = agb[r0:r1, c0:c1]
         agb[r0:r1, c0:c1] = np.where(burned != 0, burned, part)
     return agb
@@ -93,9 +95,18 @@ def write_drifted(folder: Path) -> dict[str, Path]:
     for layer in ("agb", "agb_sd"):
         path = Path(folder) / relpath("N00E030", layer)
         path.parent.mkdir(parents=True, exist_ok=True)
-        with rasterio.open(path, "w", driver="GTiff", width=BLOCK, height=BLOCK, count=1,
-                           dtype="int16", crs="EPSG:32737", nodata=NODATA,
-                           transform=from_origin(166000, 10000000, 100, 100)) as dst:
+        with rasterio.open(
+            path,
+            "w",
+            driver="GTiff",
+            width=BLOCK,
+            height=BLOCK,
+            count=1,
+            dtype="int16",
+            crs="EPSG:32737",
+            nodata=NODATA,
+            transform=from_origin(166000, 10000000, 100, 100),
+        ) as dst:
             dst.write(np.full((BLOCK, BLOCK), BACKGROUND, "int16"), 1)
         out[relpath("N00E030", layer)] = path
     return out
@@ -113,15 +124,29 @@ def write_tiles(folder: Path, tiles=tuple(TILES)) -> dict[str, Path]:
     rng = np.random.default_rng(2020)
     for tile in tiles:
         top, left = TILES[tile]
-        profile = dict(driver="GTiff", width=TILE, height=TILE, count=1, dtype="int16",
-                       crs="EPSG:4326", transform=from_origin(left, top, RES, RES),
-                       nodata=NODATA, tiled=True, blockxsize=BLOCK, blockysize=BLOCK,
-                       compress="deflate", predictor=2, zlevel=1)
+        profile = dict(
+            driver="GTiff",
+            width=TILE,
+            height=TILE,
+            count=1,
+            dtype="int16",
+            crs="EPSG:4326",
+            transform=from_origin(left, top, RES, RES),
+            nodata=NODATA,
+            tiled=True,
+            blockxsize=BLOCK,
+            blockysize=BLOCK,
+            compress="deflate",
+            predictor=2,
+            zlevel=1,
+        )
         paths = {layer: Path(folder) / relpath(tile, layer) for layer in ("agb", "agb_sd")}
         for p in paths.values():
             p.parent.mkdir(parents=True, exist_ok=True)
-        with rasterio.open(paths["agb"], "w", **profile) as dst_agb, \
-                rasterio.open(paths["agb_sd"], "w", **profile) as dst_sd:
+        with (
+            rasterio.open(paths["agb"], "w", **profile) as dst_agb,
+            rasterio.open(paths["agb_sd"], "w", **profile) as dst_sd,
+        ):
             for row0 in range(0, TILE, 2048):
                 nrows = min(2048, TILE - row0)
                 lat0, lat1 = top - (row0 + nrows) * RES, top - row0 * RES

@@ -33,9 +33,9 @@ import numpy as np
 EPSG = 32635
 PIXEL = 30.0
 SIZE = 1024
-X0, Y0 = 375015.0, -2716995.0   # odd multiples of 15 m, like USGS's UTM grid
+X0, Y0 = 375015.0, -2716995.0  # odd multiples of 15 m, like USGS's UTM grid
 TRANSFORM = [PIXEL, 0.0, X0, 0.0, -PIXEL, Y0]
-BOX = (25.872, -24.738, 25.950, -24.678)   # the lesson's reservoir box (lon/lat)
+BOX = (25.872, -24.738, 25.950, -24.678)  # the lesson's reservoir box (lon/lat)
 BLOCK = 256
 BUCKET_FOLDER = "deafrica-landsat"
 """Folder of the fixture that stands for the bucket (``s3://deafrica-landsat/``)."""
@@ -90,8 +90,7 @@ def _scene_id_l1(date: str, collection: str) -> str:
 
 def key_prefix(date: str, collection: str) -> str:
     """The bucket key of a scene's folder, as in s3://deafrica-landsat/."""
-    return (f"collection02/level-2/standard/oli-tirs/{date[:4]}/172/077/"
-            f"{scene_id(date, collection)}")
+    return f"collection02/level-2/standard/oli-tirs/{date[:4]}/172/077/{scene_id(date, collection)}"
 
 
 def truth() -> dict:
@@ -105,9 +104,11 @@ def truth() -> dict:
         start, end = SEARCH["datetime"].split("/")
         if not start <= date <= end or cc >= SEARCH["max_cloud"]:
             continue
-        out[date] = {"cloud_pct": {"none": 0.0, "all": 100.0, "north": 50.0}[cloud],
-                     "lake_km2": None if cloud != "none" else h * w * PIXEL * PIXEL / 1e6,
-                     "eo:cloud_cover": cc}
+        out[date] = {
+            "cloud_pct": {"none": 0.0, "all": 100.0, "north": 50.0}[cloud],
+            "lake_km2": None if cloud != "none" else h * w * PIXEL * PIXEL / 1e6,
+            "eo:cloud_cover": cc,
+        }
     return out
 
 
@@ -121,14 +122,14 @@ def _bands(cloud: str, lake: tuple[int, int], seed: int) -> dict[str, np.ndarray
     h, w = lake
     # the lake sits in the south half of the box, clear of the "north" cloud
     lr0 = mid_r + 4
-    water[lr0:lr0 + h, mid_c - w // 2:mid_c - w // 2 + w] = True
+    water[lr0 : lr0 + h, mid_c - w // 2 : mid_c - w // 2 + w] = True
     cloudy = np.zeros((SIZE, SIZE), bool)
     if cloud == "all":
-        cloudy[max(r0 - 40, 0):r1 + 40, max(c0 - 40, 0):c1 + 40] = True
+        cloudy[max(r0 - 40, 0) : r1 + 40, max(c0 - 40, 0) : c1 + 40] = True
     elif cloud == "north":
         ymid = (y0 + y1) / 2
-        rmid = int(round((Y0 - ymid) / PIXEL))   # rows above the box's middle northing
-        cloudy[:rmid, max(c0 - 40, 0):c1 + 40] = True
+        rmid = int(round((Y0 - ymid) / PIXEL))  # rows above the box's middle northing
+        cloudy[:rmid, max(c0 - 40, 0) : c1 + 40] = True
     out = {}
     # texture in 2 x 2 pixel cells: files of a few hundred kB, compressible like real land
     cell = np.ones((2, 2))
@@ -138,8 +139,9 @@ def _bands(cloud: str, lake: tuple[int, int], seed: int) -> dict[str, np.ndarray
         refl = np.where(cloudy, _CLOUD[i], refl)
         out[band] = np.clip(np.round((refl - OFFSET) / SCALE), 1, 65535).astype("uint16")
     # clear land with and without "low cirrus confidence" (bits 14-15): both clear
-    land = np.where(np.kron(rng.random((SIZE // 2, SIZE // 2)) < 0.5, cell) > 0,
-                    QA_CLEAR, QA_CLEAR - (1 << 14))
+    land = np.where(
+        np.kron(rng.random((SIZE // 2, SIZE // 2)) < 0.5, cell) > 0, QA_CLEAR, QA_CLEAR - (1 << 14)
+    )
     qa = np.where(water, QA_WATER, land)
     out["QA_PIXEL"] = np.where(cloudy, QA_CLOUD, qa).astype("uint16")
     return out
@@ -150,10 +152,22 @@ def _write_cog(path: Path, array: np.ndarray, nodata: int) -> None:
     from rasterio.transform import Affine
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    with rasterio.open(path, "w", driver="COG", width=SIZE, height=SIZE, count=1,
-                       dtype="uint16", crs=f"EPSG:{EPSG}", transform=Affine(*TRANSFORM),
-                       nodata=nodata, compress="deflate", predictor=2, blocksize=BLOCK,
-                       overview_resampling="nearest") as dst:
+    with rasterio.open(
+        path,
+        "w",
+        driver="COG",
+        width=SIZE,
+        height=SIZE,
+        count=1,
+        dtype="uint16",
+        crs=f"EPSG:{EPSG}",
+        transform=Affine(*TRANSFORM),
+        nodata=nodata,
+        compress="deflate",
+        predictor=2,
+        blocksize=BLOCK,
+        overview_resampling="nearest",
+    ) as dst:
         dst.write(array, 1)
 
 
@@ -164,12 +178,12 @@ def _footprint():
     x1, y1 = X0 + SIZE * PIXEL, Y0 - SIZE * PIXEL
     lon, lat = to_ll.transform([X0, x1, x1, X0, X0], [Y0, Y0, y1, y1, Y0])
     ring = [[round(a, 6), round(b, 6)] for a, b in zip(lon, lat)]
-    return ({"type": "Polygon", "coordinates": [ring]},
-            [min(lon), min(lat), max(lon), max(lat)])
+    return ({"type": "Polygon", "coordinates": [ring]}, [min(lon), min(lat), max(lon), max(lat)])
 
 
-def item(date: str, collection: str, cloud_cover: float,
-         bucket_prefix: str = "s3://deafrica-landsat"):
+def item(
+    date: str, collection: str, cloud_cover: float, bucket_prefix: str = "s3://deafrica-landsat"
+):
     """One STAC item as DE Africa's explorer serves it (a dict)."""
     geometry, bbox = _footprint()
     sid = scene_id(date, collection)
@@ -177,30 +191,57 @@ def item(date: str, collection: str, cloud_cover: float,
     platform = "landsat-8" if collection == "ls8_sr" else "landsat-9"
     assets = {}
     for key in ASSETS:
-        assets[key] = {"href": f"{prefix}_{key}.TIF", "type": "image/tiff; application=geotiff",
-                       "roles": ["data"], "title": key, "eo:bands": [{"name": key}],
-                       "proj:epsg": EPSG, "proj:shape": [SIZE, SIZE], "proj:transform": TRANSFORM}
-    assets["thumbnail"] = {"href": f"{prefix}_thumb_small.jpeg", "type": "image/jpeg",
-                           "roles": ["thumbnail"], "title": "Thumbnail image"}
+        assets[key] = {
+            "href": f"{prefix}_{key}.TIF",
+            "type": "image/tiff; application=geotiff",
+            "roles": ["data"],
+            "title": key,
+            "eo:bands": [{"name": key}],
+            "proj:epsg": EPSG,
+            "proj:shape": [SIZE, SIZE],
+            "proj:transform": TRANSFORM,
+        }
+    assets["thumbnail"] = {
+        "href": f"{prefix}_thumb_small.jpeg",
+        "type": "image/jpeg",
+        "roles": ["thumbnail"],
+        "title": "Thumbnail image",
+    }
     when = f"{date}T08:13:30.123456Z"
     return {
-        "type": "Feature", "stac_version": "1.0.0",
-        "stac_extensions": ["https://stac-extensions.github.io/eo/v1.0.0/schema.json",
-                            "https://stac-extensions.github.io/projection/v1.0.0/schema.json",
-                            "https://stac-extensions.github.io/view/v1.0.0/schema.json"],
+        "type": "Feature",
+        "stac_version": "1.0.0",
+        "stac_extensions": [
+            "https://stac-extensions.github.io/eo/v1.0.0/schema.json",
+            "https://stac-extensions.github.io/projection/v1.0.0/schema.json",
+            "https://stac-extensions.github.io/view/v1.0.0/schema.json",
+        ],
         "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{collection}/{sid}")),
-        "collection": collection, "geometry": geometry, "bbox": bbox,
+        "collection": collection,
+        "geometry": geometry,
+        "bbox": bbox,
         "properties": {
-            "datetime": when, "title": sid, "platform": platform, "instruments": ["oli", "tirs"],
-            "eo:cloud_cover": cloud_cover, "eo:gsd": 30.0, "proj:epsg": EPSG,
-            "landsat:wrs_path": 172, "landsat:wrs_row": 77,
-            "landsat:collection_number": "02", "landsat:collection_category": "T1",
+            "datetime": when,
+            "title": sid,
+            "platform": platform,
+            "instruments": ["oli", "tirs"],
+            "eo:cloud_cover": cloud_cover,
+            "eo:gsd": 30.0,
+            "proj:epsg": EPSG,
+            "landsat:wrs_path": 172,
+            "landsat:wrs_row": 77,
+            "landsat:collection_number": "02",
+            "landsat:collection_category": "T1",
             "landsat:landsat_scene_id": _scene_id_l1(date, collection),
-            "view:sun_azimuth": 40.0, "view:sun_elevation": 45.0,
-            "odc:product": collection, "odc:region_code": "172077",
-            "odc:file_format": "GeoTIFF", "odc:processing_datetime": when,
+            "view:sun_azimuth": 40.0,
+            "view:sun_elevation": 45.0,
+            "odc:product": collection,
+            "odc:region_code": "172077",
+            "odc:file_format": "GeoTIFF",
+            "odc:processing_datetime": when,
         },
-        "assets": assets, "links": [],
+        "assets": assets,
+        "links": [],
     }
 
 
@@ -231,11 +272,17 @@ def write_archive(folder: Path, bands=LESSON_BANDS) -> dict:
 def collection(cid: str) -> dict:
     sat = "8" if cid == "ls8_sr" else "9"
     return {
-        "type": "Collection", "stac_version": "1.0.0", "id": cid,
-        "title": cid, "description": f"USGS Landsat {sat} Collection 2 Level-2 Surface Reflectance",
-        "license": "CC-BY-4.0", "links": [],
-        "extent": {"spatial": {"bbox": [[-26.0, -47.0, 64.0, 38.0]]},
-                   "temporal": {"interval": [["2013-03-01T00:00:00Z", None]]}},
+        "type": "Collection",
+        "stac_version": "1.0.0",
+        "id": cid,
+        "title": cid,
+        "description": f"USGS Landsat {sat} Collection 2 Level-2 Surface Reflectance",
+        "license": "CC-BY-4.0",
+        "links": [],
+        "extent": {
+            "spatial": {"bbox": [[-26.0, -47.0, 64.0, 38.0]]},
+            "temporal": {"interval": [["2013-03-01T00:00:00Z", None]]},
+        },
     }
 
 

@@ -44,7 +44,9 @@ def _is_local(host) -> bool:
 
 
 def _refuse(what: str, target) -> None:
-    message = f"EO Notebooks offline guard: blocked {what} to {target!r} (no internet during build/tests)"
+    message = (
+        f"EO Notebooks offline guard: blocked {what} to {target!r} (no internet during build/tests)"
+    )
     if _LOG:
         with open(_LOG, "a", encoding="utf-8") as fh:
             fh.write(message + "\n" + "".join(traceback.format_stack(limit=12)) + "\n")
@@ -100,11 +102,18 @@ _GuardedLowLevelSocket.__module__ = "_socket"
 _socket.socket = _GuardedLowLevelSocket
 _socket.SocketType = _GuardedLowLevelSocket
 # socket.socket derives from the original _socket.socket: patch its methods in place.
-socket.socket.connect = lambda self, address: (_check(self, address, "connect"), _low_level.connect(self, address))[1]
-socket.socket.connect_ex = lambda self, address: (_check(self, address, "connect"),
-                                                  _low_level.connect_ex(self, address))[1]
-socket.socket.sendto = lambda self, data, *args: (_check(self, args[-1] if args else None, "UDP sendto"),
-                                                  _low_level.sendto(self, data, *args))[1]
+socket.socket.connect = lambda self, address: (
+    _check(self, address, "connect"),
+    _low_level.connect(self, address),
+)[1]
+socket.socket.connect_ex = lambda self, address: (
+    _check(self, address, "connect"),
+    _low_level.connect_ex(self, address),
+)[1]
+socket.socket.sendto = lambda self, data, *args: (
+    _check(self, args[-1] if args else None, "UDP sendto"),
+    _low_level.sendto(self, data, *args),
+)[1]
 
 
 def _sendmsg(self, buffers, ancdata=(), flags=0, address=None):
@@ -146,8 +155,25 @@ socket.getnameinfo = _socket.getnameinfo = _guarded_getnameinfo
 
 # Subprocesses: network tools are refused, and so is a Python started in a way that would
 # skip this guard (-I isolates from PYTHONPATH, -S skips site, -E ignores PYTHON* variables).
-_NETWORK_TOOLS = {"curl", "wget", "nc", "ncat", "netcat", "telnet", "ssh", "scp", "sftp", "ftp", "rsync",
-                  "aria2c", "dig", "nslookup", "host", "ping", "socat"}
+_NETWORK_TOOLS = {
+    "curl",
+    "wget",
+    "nc",
+    "ncat",
+    "netcat",
+    "telnet",
+    "ssh",
+    "scp",
+    "sftp",
+    "ftp",
+    "rsync",
+    "aria2c",
+    "dig",
+    "nslookup",
+    "host",
+    "ping",
+    "socat",
+}
 
 
 def _argv(args, shell: bool) -> list[str]:
@@ -168,16 +194,23 @@ def _check_command(argv: list[str], executable=None) -> None:
     words = [os.path.basename(w) for w in argv]
     # a shell command line: look at every word that starts a command
     for i, word in enumerate(words):
-        if word in _NETWORK_TOOLS and (i == 0 or argv[i - 1] in ("|", "&&", "||", ";", "-c", "exec", "sh",
-                                                                  "bash", "env", "sudo", "timeout")
-                                       or os.path.basename(argv[0]) in ("sh", "bash", "env", "timeout")):
+        if word in _NETWORK_TOOLS and (
+            i == 0
+            or argv[i - 1]
+            in ("|", "&&", "||", ";", "-c", "exec", "sh", "bash", "env", "sudo", "timeout")
+            or os.path.basename(argv[0]) in ("sh", "bash", "env", "timeout")
+        ):
             _refuse("subprocess", " ".join(argv)[:200])
     prog = os.path.basename(os.fsdecode(executable)) if executable else words[0]
     if prog.startswith("python"):
         for arg in argv[1:]:
             if arg == "-c" or arg == "-m" or not arg.startswith("-"):
                 break
-            if arg.startswith("-") and not arg.startswith("--") and any(f in arg[1:] for f in "ISE"):
+            if (
+                arg.startswith("-")
+                and not arg.startswith("--")
+                and any(f in arg[1:] for f in "ISE")
+            ):
                 _refuse("subprocess that would skip the offline guard", " ".join(argv)[:200])
 
 

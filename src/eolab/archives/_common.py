@@ -102,14 +102,22 @@ def cache_folder(product: str) -> Path:
     return cache_dir("real", product)
 
 
-def fetch(url: str, known_hash: str | None, fname: str, product: str,
-          source: ArchiveSource) -> Path:
+def fetch(
+    url: str, known_hash: str | None, fname: str, product: str, source: ArchiveSource
+) -> Path:
     """Download ``url`` once into the course cache with :mod:`pooch` (hash-checked if given)."""
     import pooch
 
     with explained(source, url, fname):
-        return Path(pooch.retrieve(url, known_hash=known_hash, fname=fname,
-                                   path=cache_folder(product), progressbar=False))
+        return Path(
+            pooch.retrieve(
+                url,
+                known_hash=known_hash,
+                fname=fname,
+                path=cache_folder(product),
+                progressbar=False,
+            )
+        )
 
 
 @dataclasses.dataclass
@@ -137,13 +145,15 @@ def timed(what: str):
 
 # --- Schemas: the documented layout of each product -----------------------------------
 
+
 def schema(name: str) -> dict:
     """The schema of product ``name`` (``schemas/<name>.json``): documented layout + source URL."""
     try:
         text = resources.files("eolab.archives").joinpath("schemas", f"{name}.json").read_text()
     except FileNotFoundError:
-        raise ValueError(f"no schema for product {name!r}; the schemas are "
-                         f"{', '.join(schema_names())}") from None
+        raise ValueError(
+            f"no schema for product {name!r}; the schemas are {', '.join(schema_names())}"
+        ) from None
     return json.loads(text)
 
 
@@ -193,7 +203,9 @@ def stac_item_problems(item: dict, spec: dict) -> list[str]:
     """
     problems = []
     if spec.get("collection") and item.get("collection") != spec["collection"]:
-        problems.append(f"collection is {item.get('collection')!r}, documented {spec['collection']!r}")
+        problems.append(
+            f"collection is {item.get('collection')!r}, documented {spec['collection']!r}"
+        )
     for prop in spec.get("properties", []):
         if prop not in item.get("properties", {}):
             problems.append(f"missing property {prop!r}")
@@ -203,8 +215,9 @@ def stac_item_problems(item: dict, spec: dict) -> list[str]:
             problems.append(f"missing asset {key!r}")
             continue
         if aspec.get("type") and assets[key].get("type") != aspec["type"]:
-            problems.append(f"asset {key!r} has type {assets[key].get('type')!r}, "
-                            f"documented {aspec['type']!r}")
+            problems.append(
+                f"asset {key!r} has type {assets[key].get('type')!r}, documented {aspec['type']!r}"
+            )
         for role in aspec.get("roles", []):
             if role not in assets[key].get("roles", []):
                 problems.append(f"asset {key!r} lacks role {role!r}")

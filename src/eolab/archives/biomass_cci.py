@@ -30,8 +30,10 @@ SOURCE = _common.ArchiveSource(
     protocol="HTTP range (GeoTIFF window, GDAL /vsicurl/)",
     account="none",
     licence="ESA CCI Biomass terms and conditions (free; cite the dataset DOI)",
-    lesson_reads=("the window over two forests (~2.1 x 1.1 degrees) from 2 tiles x 2 layers: "
-                  "~10 MB if the tiles are internally tiled, up to ~60 MB if they are stripped"),
+    lesson_reads=(
+        "the window over two forests (~2.1 x 1.1 degrees) from 2 tiles x 2 layers: "
+        "~10 MB if the tiles are internally tiled, up to ~60 MB if they are stripped"
+    ),
     docs="https://catalogue.ceda.ac.uk/uuid/95913ffb6467447ca72c4e9d8cf30501/",
 )
 
@@ -47,7 +49,7 @@ LAYERS = {"agb": "AGB", "agb_sd": "AGB_SD"}
 LONG_NAMES = {"agb": "above-ground biomass", "agb_sd": "standard deviation of above-ground biomass"}
 
 GDAL_OPTIONS = {
-    "GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR",   # do not list the CEDA folder
+    "GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR",  # do not list the CEDA folder
     "CPL_VSIL_CURL_ALLOWED_EXTENSIONS": ".tif",
     "GDAL_HTTP_MAX_RETRY": "3",
     "GDAL_HTTP_RETRY_DELAY": "1",
@@ -60,29 +62,42 @@ GDAL_OPTIONS = {
 
 def tile_name(lat_top: int, lon_left: int) -> str:
     """``N00E030`` for the tile whose north-west corner is (0 N, 30 E)."""
-    return (f"{'N' if lat_top >= 0 else 'S'}{abs(lat_top):02d}"
-            f"{'E' if lon_left >= 0 else 'W'}{abs(lon_left):03d}")
+    return (
+        f"{'N' if lat_top >= 0 else 'S'}{abs(lat_top):02d}"
+        f"{'E' if lon_left >= 0 else 'W'}{abs(lon_left):03d}"
+    )
 
 
 def tiles_for(bbox) -> list[tuple[str, int, int]]:
     """The tiles a (west, south, east, north) box touches: ``[(name, lat_top, lon_left)]``."""
     west, south, east, north = (float(v) for v in bbox)
     if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
-        raise ValueError(f"bbox {tuple(bbox)} is not (west, south, east, north) in degrees "
-                         "with west < east and south < north")
-    tops = range(math.ceil(north / TILE_DEG) * TILE_DEG,
-                 math.floor(south / TILE_DEG) * TILE_DEG, -TILE_DEG)
-    lefts = range(math.floor(west / TILE_DEG) * TILE_DEG,
-                  math.ceil(east / TILE_DEG) * TILE_DEG, TILE_DEG)
+        raise ValueError(
+            f"bbox {tuple(bbox)} is not (west, south, east, north) in degrees "
+            "with west < east and south < north"
+        )
+    tops = range(
+        math.ceil(north / TILE_DEG) * TILE_DEG, math.floor(south / TILE_DEG) * TILE_DEG, -TILE_DEG
+    )
+    lefts = range(
+        math.floor(west / TILE_DEG) * TILE_DEG, math.ceil(east / TILE_DEG) * TILE_DEG, TILE_DEG
+    )
     return [(tile_name(t, lo), t, lo) for t in tops for lo in lefts]
 
 
-def tile_url(tile: str, layer: str = "agb", year: int = 2020, version: str = VERSION,
-             endpoint: str | None = None) -> str:
+def tile_url(
+    tile: str,
+    layer: str = "agb",
+    year: int = 2020,
+    version: str = VERSION,
+    endpoint: str | None = None,
+) -> str:
     """HTTPS address of one tile of one layer (``"agb"`` or ``"agb_sd"``)."""
     base = _common.endpoint(SOURCE, endpoint).rstrip("/")
-    return (f"{base}/v{version}/geotiff/{year}/{tile}_ESACCI-BIOMASS-L4-{LAYERS[layer]}"
-            f"-MERGED-100m-{year}-fv{version}.tif")
+    return (
+        f"{base}/v{version}/geotiff/{year}/{tile}_ESACCI-BIOMASS-L4-{LAYERS[layer]}"
+        f"-MERGED-100m-{year}-fv{version}.tif"
+    )
 
 
 def file_problems(src) -> list[str]:
@@ -94,8 +109,10 @@ def file_problems(src) -> list[str]:
     if src.crs is None or src.crs.to_epsg() != 4326:
         problems.append(f"CRS {src.crs}, documented EPSG:4326")
     if (src.height, src.width) != (spec["dims"]["y"], spec["dims"]["x"]):
-        problems.append(f"{src.height} x {src.width} pixels, documented "
-                        f"{spec['dims']['y']} x {spec['dims']['x']}")
+        problems.append(
+            f"{src.height} x {src.width} pixels, documented "
+            f"{spec['dims']['y']} x {spec['dims']['x']}"
+        )
     if not math.isclose(src.res[0], RESOLUTION, rel_tol=1e-6):
         problems.append(f"pixel size {src.res[0]} degrees, documented {RESOLUTION}")
     if src.nodata is None:
@@ -115,8 +132,10 @@ def _read_window(url: str, bbox, lat_top: int, lon_left: int):
         if problems:
             raise _common.ArchiveUnavailable(
                 f"{url} does not have the documented layout ({SOURCE.docs}): "
-                + "; ".join(problems) + ". The archive may have changed: check the "
-                "documentation, or update eolab.")
+                + "; ".join(problems)
+                + ". The archive may have changed: check the "
+                "documentation, or update eolab."
+            )
         x0, y0 = src.transform.c, src.transform.f
         c0 = max(0, math.floor((west - x0) / RESOLUTION + 1e-6))
         c1 = min(src.width, math.ceil((east - x0) / RESOLUTION - 1e-6))
@@ -175,15 +194,22 @@ def load(bbox, year: int = 2020, version: str = VERSION, endpoint: str | None = 
                 with _common.explained(SOURCE, url, f"the {layer} window of tile {name}"):
                     parts.append(_read_window(url, bbox, top, left))
             da = xr.combine_by_coords([p.to_dataset(name=layer) for p in parts])[layer]
-            layers[layer] = da.sortby("y", ascending=False).sortby("x").assign_attrs(
-                units=UNITS, long_name=LONG_NAMES[layer])
+            layers[layer] = (
+                da.sortby("y", ascending=False)
+                .sortby("x")
+                .assign_attrs(units=UNITS, long_name=LONG_NAMES[layer])
+            )
     ds = xr.Dataset(layers).rio.write_crs(CRS)
-    ds.attrs = {"title": f"ESA CCI Biomass AGB {year}, v{version}, window {bbox}",
-                "source": " ".join(urls), "crs": CRS}
+    ds.attrs = {
+        "title": f"ESA CCI Biomass AGB {year}, v{version}, window {bbox}",
+        "source": " ".join(urls),
+        "crs": CRS,
+    }
     problems = _common.structure_problems(ds, _common.schema("biomass_kenya")["loaded"])
     if problems:
-        raise _common.ArchiveUnavailable("the biomass window read does not have the expected "
-                                         "layout: " + "; ".join(problems))
+        raise _common.ArchiveUnavailable(
+            "the biomass window read does not have the expected layout: " + "; ".join(problems)
+        )
     return ds
 
 
@@ -192,12 +218,20 @@ def live_check() -> dict:
     import time
 
     start = time.perf_counter()
-    out = {"endpoint": _common.endpoint(SOURCE), "ok": False, "bytes": 0, "seconds": 0.0,
-           "detail": ""}
+    out = {
+        "endpoint": _common.endpoint(SOURCE),
+        "ok": False,
+        "bytes": 0,
+        "seconds": 0.0,
+        "detail": "",
+    }
     try:
         ds = load((37.25, -0.2, 37.35, -0.1))
-        out.update(ok=True, bytes=int(ds.nbytes),
-                   detail=f"window {dict(ds.sizes)}, mean AGB {float(ds.agb.mean()):.0f} Mg/ha")
+        out.update(
+            ok=True,
+            bytes=int(ds.nbytes),
+            detail=f"window {dict(ds.sizes)}, mean AGB {float(ds.agb.mean()):.0f} Mg/ha",
+        )
     except Exception as err:  # noqa: BLE001 - a report, never raised
         out["detail"] = f"{type(err).__name__}: {err}"
     out["seconds"] = round(time.perf_counter() - start, 1)

@@ -39,8 +39,10 @@ SOURCE = _common.ArchiveSource(
     protocol="STAC API + HTTP range (COG)",
     account="none",
     licence="Landsat: public domain (USGS); DE Africa catalogue CC BY 4.0",
-    lesson_reads=("STAC search (~100 kB of JSON) + a 9 x 11 km window of 3 bands per scene: "
-                  "about 1-2 MB per scene, ~50 MB for two years"),
+    lesson_reads=(
+        "STAC search (~100 kB of JSON) + a 9 x 11 km window of 3 bands per scene: "
+        "about 1-2 MB per scene, ~50 MB for two years"
+    ),
     docs="https://docs.digitalearthafrica.org/en/latest/data_specs/Landsat_C2_SR_specs.html",
 )
 
@@ -58,8 +60,15 @@ RESOLUTION = 30
 REGION_CODE = "172077"
 """WRS-2 path 172, row 077: the Landsat scene holding Gaborone Dam."""
 
-BANDS = {"SR_B2": "blue", "SR_B3": "green", "SR_B4": "red", "SR_B5": "nir08",
-         "SR_B6": "swir16", "SR_B7": "swir22", "QA_PIXEL": "qa_pixel"}
+BANDS = {
+    "SR_B2": "blue",
+    "SR_B3": "green",
+    "SR_B4": "red",
+    "SR_B5": "nir08",
+    "SR_B6": "swir16",
+    "SR_B7": "swir22",
+    "QA_PIXEL": "qa_pixel",
+}
 """DE Africa asset key -> the lesson's band name (Planetary Computer's ``landsat-c2-l2`` keys)."""
 SCALE = 0.0000275
 OFFSET = -0.2
@@ -67,14 +76,20 @@ OFFSET = -0.2
 NODATA = 0
 """DN of missing surface reflectance (``QA_PIXEL`` marks fill with bit 0; its nodata is 1)."""
 
-STAC_CFG = {c: {"assets": {"*": {"data_type": "uint16", "nodata": NODATA},
-                           "QA_PIXEL": {"data_type": "uint16", "nodata": 1}}}
-            for c in COLLECTIONS}
+STAC_CFG = {
+    c: {
+        "assets": {
+            "*": {"data_type": "uint16", "nodata": NODATA},
+            "QA_PIXEL": {"data_type": "uint16", "nodata": 1},
+        }
+    }
+    for c in COLLECTIONS
+}
 """Band types for odc-stac: DE Africa's items carry no ``raster:bands``; these are its
 ODC product definitions' (``uint16``, nodata 0; ``QA_PIXEL`` nodata 1, the fill bit)."""
 
 GDAL_OPTIONS = {
-    "GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR",   # do not list the bucket "folder"
+    "GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR",  # do not list the bucket "folder"
     "CPL_VSIL_CURL_ALLOWED_EXTENSIONS": ".tif,.TIF,.tiff",
     "GDAL_HTTP_MAX_RETRY": "3",
     "GDAL_HTTP_RETRY_DELAY": "1",
@@ -99,7 +114,7 @@ def bucket_url() -> str:
 def https_href(href: str) -> str:
     """``s3://deafrica-landsat/key`` -> ``<bucket_url()>/key``; other hrefs unchanged."""
     prefix = f"s3://{BUCKET}/"
-    return bucket_url() + "/" + href[len(prefix):] if href.startswith(prefix) else href
+    return bucket_url() + "/" + href[len(prefix) :] if href.startswith(prefix) else href
 
 
 def https_assets(obj):
@@ -114,7 +129,7 @@ def https_assets(obj):
                 asset["href"] = https_href(asset["href"])
         return obj
     items = getattr(obj, "items", None)
-    for item in (items if isinstance(items, list) else [obj]):
+    for item in items if isinstance(items, list) else [obj]:
         for asset in item.assets.values():
             asset.href = https_href(asset.href)
     return obj
@@ -130,9 +145,15 @@ def item_problems(item: dict) -> list[str]:
     return problems
 
 
-def search(bbox=BBOX, datetime: str = "2016-06-01/2017-06-30", max_cloud: float = 60,
-           region_code: str | None = REGION_CODE, collections=COLLECTIONS,
-           endpoint: str | None = None, limit: int = 100):
+def search(
+    bbox=BBOX,
+    datetime: str = "2016-06-01/2017-06-30",
+    max_cloud: float = 60,
+    region_code: str | None = REGION_CODE,
+    collections=COLLECTIONS,
+    endpoint: str | None = None,
+    limit: int = 100,
+):
     """Search DE Africa's STAC API for the Landsat scenes over a box (network!).
 
     Parameters
@@ -177,8 +198,9 @@ def search(bbox=BBOX, datetime: str = "2016-06-01/2017-06-30", max_cloud: float 
             # collections, bbox and datetime are core item search (every STAC API has
             # them); the cloud filter is applied here, to the items returned, because
             # the 'query' and 'filter' extensions are optional and not every API has them.
-            found = client.search(collections=list(collections), bbox=list(bbox),
-                                  datetime=datetime, limit=limit)
+            found = client.search(
+                collections=list(collections), bbox=list(bbox), datetime=datetime, limit=limit
+            )
             items = list(found.items())
         except APIError as err:
             raise OSError(f"the STAC API answered an error: {err}") from None
@@ -187,11 +209,19 @@ def search(bbox=BBOX, datetime: str = "2016-06-01/2017-06-30", max_cloud: float 
         if problems:
             raise _common.ArchiveUnavailable(
                 f"item {item.id} from {url} does not have the documented layout "
-                f"({SOURCE.docs}): " + "; ".join(problems)
-                + ". The archive may have changed: check the documentation, or update eolab.")
-    items = sorted((i for i in items if i.properties["eo:cloud_cover"] < max_cloud
-                    and region_code in (None, i.properties["odc:region_code"])),
-                   key=lambda i: i.datetime)
+                f"({SOURCE.docs}): "
+                + "; ".join(problems)
+                + ". The archive may have changed: check the documentation, or update eolab."
+            )
+    items = sorted(
+        (
+            i
+            for i in items
+            if i.properties["eo:cloud_cover"] < max_cloud
+            and region_code in (None, i.properties["odc:region_code"])
+        ),
+        key=lambda i: i.datetime,
+    )
     return pystac.ItemCollection(items)
 
 
@@ -224,8 +254,9 @@ def load(items=None, bands=("green", "swir16", "qa_pixel"), bbox=BBOX, chunks=No
     if items is None:
         items = search(bbox=bbox, **search_kw)
     if len(items) == 0:
-        raise ValueError("no scenes to load: widen the datetime interval or max_cloud "
-                         "of the search")
+        raise ValueError(
+            "no scenes to load: widen the datetime interval or max_cloud of the search"
+        )
     to_key = {v: k for k, v in BANDS.items()}
     keys = [to_key.get(b, b) for b in bands]
     unknown = [b for b in keys if b not in BANDS]
@@ -234,8 +265,16 @@ def load(items=None, bands=("green", "swir16", "qa_pixel"), bbox=BBOX, chunks=No
     url = items[0].assets[keys[0]].href
     odc.stac.configure_rio(cloud_defaults=True, **GDAL_OPTIONS)
     with _common.explained(SOURCE, url.rsplit("/", 1)[0], f"{len(items)} scenes' COGs"):
-        cube = odc.stac.load(items, bands=keys, bbox=list(bbox), crs=CRS, resolution=RESOLUTION,
-                             groupby="solar_day", chunks=chunks, stac_cfg=STAC_CFG)
+        cube = odc.stac.load(
+            items,
+            bands=keys,
+            bbox=list(bbox),
+            crs=CRS,
+            resolution=RESOLUTION,
+            groupby="solar_day",
+            chunks=chunks,
+            stac_cfg=STAC_CFG,
+        )
         if chunks is None:
             cube = cube.load()
     cube = cube.rename({k: BANDS[k] for k in keys})
@@ -252,8 +291,11 @@ def live_check() -> dict:
     try:
         items = search(datetime="2021-06-01/2021-07-31", max_cloud=30)
         cube = load(items[:1], bands=("qa_pixel",))
-        out.update(ok=True, bytes=int(cube["qa_pixel"].nbytes),
-                   detail=f"{len(items)} items; read {dict(cube.sizes)} of QA_PIXEL")
+        out.update(
+            ok=True,
+            bytes=int(cube["qa_pixel"].nbytes),
+            detail=f"{len(items)} items; read {dict(cube.sizes)} of QA_PIXEL",
+        )
     except Exception as err:  # noqa: BLE001 - a report, never raised
         out["detail"] = f"{type(err).__name__}: {err}"
     out["seconds"] = round(time.perf_counter() - start, 1)

@@ -19,7 +19,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-__all__ = ["Feedback", "lesson1", "lesson2a", "lesson2b", "lesson3", "lesson4", "lesson5", "lesson6"]
+__all__ = [
+    "Feedback",
+    "lesson1",
+    "lesson2a",
+    "lesson2b",
+    "lesson3",
+    "lesson4",
+    "lesson5",
+    "lesson6",
+]
 
 
 @dataclass
@@ -60,17 +69,21 @@ class Feedback:
 def number(value, what: str) -> float:
     """A plain float from a number, a 0-d xarray/NumPy object or a 1-element Series."""
     if hasattr(value, "values") and not isinstance(value, (int, float)):
-        value = getattr(value, "values")
+        value = value.values
     try:
         import numpy as np
 
         array = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        raise TypeError(f"{what} must be a number (or a 0-d xarray object), got {type(value).__name__}: "
-                        f"{value!r:.80}") from None
+        raise TypeError(
+            f"{what} must be a number (or a 0-d xarray object), got {type(value).__name__}: "
+            f"{value!r:.80}"
+        ) from None
     if array.size != 1:
-        raise TypeError(f"{what} must be a single number, got an array of shape {array.shape}: "
-                        "reduce it first (e.g. `.mean()`, or `float(...)`)")
+        raise TypeError(
+            f"{what} must be a single number, got an array of shape {array.shape}: "
+            "reduce it first (e.g. `.mean()`, or `float(...)`)"
+        )
     return float(array.reshape(()))
 
 
@@ -78,8 +91,16 @@ def close(a: float, b: float, tolerance: float) -> bool:
     return math.isfinite(a) and math.isfinite(b) and abs(a - b) <= tolerance
 
 
-def verdict(answer: float, expected: float, tolerance: float, what: str, mistakes: list[tuple[str, float, str]],
-            show_solution: bool = False, unit: str = "", right: str = "") -> Feedback:
+def verdict(
+    answer: float,
+    expected: float,
+    tolerance: float,
+    what: str,
+    mistakes: list[tuple[str, float, str]],
+    show_solution: bool = False,
+    unit: str = "",
+    right: str = "",
+) -> Feedback:
     """Compare one number with the expected one and with the values known mistakes give.
 
     ``mistakes`` holds ``(name, value_the_mistake_gives, explanation)``; the
@@ -88,12 +109,20 @@ def verdict(answer: float, expected: float, tolerance: float, what: str, mistake
     """
     solution = f"{what} = {expected:.4g} {unit}".strip() if show_solution else None
     if close(answer, expected, tolerance):
-        return Feedback(True, f"Right: {what} matches the lesson's answer (within {tolerance:g} {unit}). "
-                        + right, None, solution)
+        return Feedback(
+            True,
+            f"Right: {what} matches the lesson's answer (within {tolerance:g} {unit}). " + right,
+            None,
+            solution,
+        )
     for name, value, why in mistakes:
         if close(answer, value, tolerance) and not close(value, expected, tolerance):
             return Feedback(False, f"Not quite: {why}", name, solution)
-    return Feedback(False, f"Not quite: I compared your {what} ({answer:.4g} {unit}) with the lesson's answer, "
-                    f"allowing ± {tolerance:g} {unit}, and with the values that the usual mistakes give; "
-                    "it matches none of them. Re-read the exercise and check each step.".replace("  ", " "),
-                    "unknown", solution)
+    return Feedback(
+        False,
+        f"Not quite: I compared your {what} ({answer:.4g} {unit}) with the lesson's answer, "
+        f"allowing ± {tolerance:g} {unit}, and with the values that the usual mistakes give; "
+        "it matches none of them. Re-read the exercise and check each step.".replace("  ", " "),
+        "unknown",
+        solution,
+    )

@@ -6,7 +6,7 @@ lesson's own steps, and the answers the typical mistakes give.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from . import Feedback, number, verdict
 
@@ -16,7 +16,7 @@ PARIS_WINDOW = ("2020-03-13", "2020-04-13")
 INDIA_WINDOW = ("2020-03-25", "2020-05-03")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _europe():
     from eolab import datasets, pollution
 
@@ -48,20 +48,35 @@ def exercise1(answer, show_solution: bool = False) -> Feedback:
     unfiltered = pollution.lockdown_change(everything, *PARIS_WINDOW, weekdays_only=True)
     value = _change(answer)
     mistakes = [
-        ("weekends kept", float(all_days.change_pct),
-         "that is the change from all days; pass `weekdays_only=True` to keep Monday to Friday only."),
-        ("cloudy pixels kept", float(unfiltered.change_pct),
-         "that is the change from the unfiltered series: cloudy pixels kept. Use the `paris` series "
-         "built from `quality_filter` output."),
-        ("fraction not percent", float(expected.change_pct) / 100,
-         "that looks like a fraction; `change_pct` is in percent."),
+        (
+            "weekends kept",
+            float(all_days.change_pct),
+            "that is the change from all days; pass `weekdays_only=True` to keep Monday to Friday only.",
+        ),
+        (
+            "cloudy pixels kept",
+            float(unfiltered.change_pct),
+            "that is the change from the unfiltered series: cloudy pixels kept. Use the `paris` series "
+            "built from `quality_filter` output.",
+        ),
+        (
+            "fraction not percent",
+            float(expected.change_pct) / 100,
+            "that looks like a fraction; `change_pct` is in percent.",
+        ),
     ]
-    feedback = verdict(value, float(expected.change_pct), 0.5, "weekday change", mistakes,
-                       show_solution, "%")
+    feedback = verdict(
+        value, float(expected.change_pct), 0.5, "weekday change", mistakes, show_solution, "%"
+    )
     if feedback.correct and hasattr(answer, "data_vars") and "n_days" in answer.data_vars:
         if int(answer["n_days"]) != int(expected.n_days):
-            return Feedback(False, f"The change is right but it rests on {int(answer['n_days'])} days, "
-                            "not the lesson's: check the window's dates.", "wrong window", feedback.solution)
+            return Feedback(
+                False,
+                f"The change is right but it rests on {int(answer['n_days'])} days, "
+                "not the lesson's: check the window's dates.",
+                "wrong window",
+                feedback.solution,
+            )
     return feedback
 
 
@@ -77,21 +92,40 @@ def exercise2(change_2020, change_2019, show_solution: bool = False) -> Feedback
     for year, answer in ((2020, change_2020), (2019, change_2019)):
         value = number(answer, f"change_{year}")
         mistakes = [
-            ("swapped years", before_after(2019 if year == 2020 else 2020),
-             f"that is the other year's change: give {year}'s as change_{year}."),
-            ("divided the wrong way", before_after(year, -1),
-             "you divided the window before by the window after; the change is after / before − 1."),
-            ("fraction not percent", before_after(year) / 100, "that looks like a fraction: multiply by 100."),
-            ("same dates of 2019 as baseline", float(_change_2019_baseline()) if year == 2020 else float("nan"),
-             "that is the lockdown change against the same dates of 2019; this exercise compares the "
-             "window with the four weeks just before it."),
+            (
+                "swapped years",
+                before_after(2019 if year == 2020 else 2020),
+                f"that is the other year's change: give {year}'s as change_{year}.",
+            ),
+            (
+                "divided the wrong way",
+                before_after(year, -1),
+                "you divided the window before by the window after; the change is after / before − 1.",
+            ),
+            (
+                "fraction not percent",
+                before_after(year) / 100,
+                "that looks like a fraction: multiply by 100.",
+            ),
+            (
+                "same dates of 2019 as baseline",
+                float(_change_2019_baseline()) if year == 2020 else float("nan"),
+                "that is the lockdown change against the same dates of 2019; this exercise compares the "
+                "window with the four weeks just before it.",
+            ),
         ]
-        feedback = verdict(value, before_after(year), 1.0, f"{year} change", mistakes, show_solution, "%")
+        feedback = verdict(
+            value, before_after(year), 1.0, f"{year} change", mistakes, show_solution, "%"
+        )
         if not feedback.correct:
             return feedback
-    return Feedback(True, "Right: both changes match. NO₂ falls from late winter to spring even in 2019, "
-                    "so a before/after comparison overstates the lockdown's effect.", None,
-                    feedback.solution)
+    return Feedback(
+        True,
+        "Right: both changes match. NO₂ falls from late winter to spring even in 2019, "
+        "so a before/after comparison overstates the lockdown's effect.",
+        None,
+        feedback.solution,
+    )
 
 
 def _change_2019_baseline() -> float:
@@ -116,15 +150,28 @@ def exercise3(mean_2019_all, show_solution: bool = False) -> Feedback:
     if value > 1e-2:  # µmol m-2: compare in the same unit, and say so
         value = value / 1e6
     mistakes = [
-        ("quality filter applied", filtered,
-         "that is the mean of the *filtered* series (qa_value ≥ 0.75); the exercise asks for all "
-         "retrievals, `ds[pollution.NO2]`, to see what cloudy pixels do."),
-        ("whole record not 2019", float(everything.mean()),
-         "that is the mean of the whole record; select 2019 first (`.sel(time='2019')`)."),
+        (
+            "quality filter applied",
+            filtered,
+            "that is the mean of the *filtered* series (qa_value ≥ 0.75); the exercise asks for all "
+            "retrievals, `ds[pollution.NO2]`, to see what cloudy pixels do.",
+        ),
+        (
+            "whole record not 2019",
+            float(everything.mean()),
+            "that is the mean of the whole record; select 2019 first (`.sel(time='2019')`).",
+        ),
     ]
-    return verdict(value * 1e6, expected * 1e6, 0.5, "2019 mean of all retrievals",
-                   [(n, v * 1e6, w) for n, v, w in mistakes], show_solution, "µmol m-2",
-                   "It is lower than the filtered mean: under clouds the retrieval misses NO₂ near the ground.")
+    return verdict(
+        value * 1e6,
+        expected * 1e6,
+        0.5,
+        "2019 mean of all retrievals",
+        [(n, v * 1e6, w) for n, v, w in mistakes],
+        show_solution,
+        "µmol m-2",
+        "It is lower than the filtered mean: under clouds the retrieval misses NO₂ near the ground.",
+    )
 
 
 def exercise4(answer, show_solution: bool = False) -> Feedback:
@@ -138,11 +185,24 @@ def exercise4(answer, show_solution: bool = False) -> Feedback:
     delhi = pollution.city_series(pollution.quality_filter(raw), "Delhi")
     expected = float(pollution.lockdown_change(delhi, *INDIA_WINDOW).change_pct)
     mistakes = [
-        ("European window", float(pollution.lockdown_change(delhi, *PARIS_WINDOW).change_pct),
-         "that uses Europe's lockdown dates (13 March–13 April); India locked down from 25 March to 3 May."),
-        ("cloudy pixels kept", float(pollution.lockdown_change(pollution.city_series(raw[pollution.NO2], "Delhi"),
-                                                               *INDIA_WINDOW).change_pct),
-         "that comes from the unfiltered data: cloudy pixels kept. Apply `pollution.quality_filter` first."),
-        ("fraction not percent", expected / 100, "that looks like a fraction; `change_pct` is in percent."),
+        (
+            "European window",
+            float(pollution.lockdown_change(delhi, *PARIS_WINDOW).change_pct),
+            "that uses Europe's lockdown dates (13 March–13 April); India locked down from 25 March to 3 May.",
+        ),
+        (
+            "cloudy pixels kept",
+            float(
+                pollution.lockdown_change(
+                    pollution.city_series(raw[pollution.NO2], "Delhi"), *INDIA_WINDOW
+                ).change_pct
+            ),
+            "that comes from the unfiltered data: cloudy pixels kept. Apply `pollution.quality_filter` first.",
+        ),
+        (
+            "fraction not percent",
+            expected / 100,
+            "that looks like a fraction; `change_pct` is in percent.",
+        ),
     ]
     return verdict(_change(answer), expected, 0.5, "Delhi change", mistakes, show_solution, "%")

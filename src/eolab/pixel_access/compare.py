@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 import numpy as np
 import pandas as pd
@@ -17,8 +17,16 @@ from eolab.pixel_access.server import Transfer, serve
 
 def transfer_table(transfers: Iterable[Transfer]) -> pd.DataFrame:
     """Measurements as a table: requests, MB sent and seconds per question and route."""
-    rows = [{"question": t.label, **t.extra, "requests": t.requests,
-             "MB sent": round(t.megabytes, 3), "seconds": round(t.seconds, 2)} for t in transfers]
+    rows = [
+        {
+            "question": t.label,
+            **t.extra,
+            "requests": t.requests,
+            "MB sent": round(t.megabytes, 3),
+            "seconds": round(t.seconds, 2),
+        }
+        for t in transfers
+    ]
     return pd.DataFrame(rows)
 
 
@@ -50,10 +58,18 @@ class RouteComparison:
     records: tuple = field(default=(), repr=False)
 
     @classmethod
-    def from_records(cls, records: Iterable[Transfer]) -> "RouteComparison":
+    def from_records(cls, records: Iterable[Transfer]) -> RouteComparison:
         records = tuple(records)
-        rows = [{"question": t.label, "route": t.extra.get("route"), "requests": t.requests,
-                 "bytes_sent": t.bytes_sent, "seconds": t.seconds} for t in records]
+        rows = [
+            {
+                "question": t.label,
+                "route": t.extra.get("route"),
+                "requests": t.requests,
+                "bytes_sent": t.bytes_sent,
+                "seconds": t.seconds,
+            }
+            for t in records
+        ]
         return cls(pd.DataFrame(rows, columns=TRANSFER_COLUMNS), records)
 
     @property
@@ -62,7 +78,7 @@ class RouteComparison:
         ``seconds`` (2 decimals)."""
         return transfer_table(self.records)
 
-    def _repr_html_(self) -> str:       # shown in a notebook as its table
+    def _repr_html_(self) -> str:  # shown in a notebook as its table
         return self.table._repr_html_()
 
 
@@ -79,11 +95,17 @@ def _same(a: xr.DataArray, b: xr.DataArray) -> bool:
     return a.shape == b.shape and bool(np.allclose(a, b, equal_nan=True, atol=1e-6))
 
 
-def compare_routes(folder: str | os.PathLike, lat: float = 52.6, lon: float = 12.4,
-                   box: tuple = ((52.0, 53.0), (12.0, 13.0)), month: str = "2018-07",
-                   day: str = "2018-07-15", period: tuple[str, str] = ("2012-01-01", "2021-12-31"),
-                   layouts: Iterable[str] = ("time", "space"),
-                   questions: Iterable[str] = tuple(QUESTIONS)) -> RouteComparison:
+def compare_routes(
+    folder: str | os.PathLike,
+    lat: float = 52.6,
+    lon: float = 12.4,
+    box: tuple = ((52.0, 53.0), (12.0, 13.0)),
+    month: str = "2018-07",
+    day: str = "2018-07-15",
+    period: tuple[str, str] = ("2012-01-01", "2021-12-31"),
+    layouts: Iterable[str] = ("time", "space"),
+    questions: Iterable[str] = tuple(QUESTIONS),
+) -> RouteComparison:
     """Ask the same questions by pixel access and by file download, and measure both.
 
     Serves ``folder`` (holding ``sm_<layout>.zarr`` stores and a ``daily/``
@@ -133,11 +155,16 @@ def compare_routes(folder: str | os.PathLike, lat: float = 52.6, lon: float = 12
     last_day = first_day + pd.offsets.MonthEnd(0)
     month_range = (str(first_day.date()), str(last_day.date()))
     asks = {
-        "pixel": (lambda ds: point_series(ds, lat, lon),
-                  period, lambda da: da.sel(lat=lat, lon=lon, method="nearest")),
-        "area": (lambda ds: area_subset(ds, *box, time=month_range),
-                 month_range,
-                 lambda da: area_subset(da.to_dataset(name="sm"), *box)),
+        "pixel": (
+            lambda ds: point_series(ds, lat, lon),
+            period,
+            lambda da: da.sel(lat=lat, lon=lon, method="nearest"),
+        ),
+        "area": (
+            lambda ds: area_subset(ds, *box, time=month_range),
+            month_range,
+            lambda da: area_subset(da.to_dataset(name="sm"), *box),
+        ),
         "scene": (lambda ds: day_map(ds, day), (day, day), lambda da: da.isel(time=0)),
     }
     transfers = []
@@ -156,6 +183,8 @@ def compare_routes(folder: str | os.PathLike, lat: float = 52.6, lon: float = 12
                 pixels.extra = {"route": f"pixel access, {layout}-optimised chunks"}
                 transfers.append(pixels)
                 if not _same(values, answer):
-                    raise RuntimeError(f"{QUESTIONS[key]!r}: the pixel route ({layout} layout) "
-                                       "and the file route returned different values")
+                    raise RuntimeError(
+                        f"{QUESTIONS[key]!r}: the pixel route ({layout} layout) "
+                        "and the file route returned different values"
+                    )
     return RouteComparison.from_records(transfers)

@@ -8,7 +8,7 @@ in memory along time.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -35,7 +35,7 @@ def download_files(urls: Iterable[str]) -> dict[str, bytes]:
         contents = _http_fs(sessions, asynchronous=False).cat(urls, on_error="return")
     finally:
         sessions.close_all()
-    if len(urls) == 1:   # fsspec returns the bytes themselves for a single URL
+    if len(urls) == 1:  # fsspec returns the bytes themselves for a single URL
         contents = {urls[0]: contents} if not isinstance(contents, dict) else contents
     for url in urls:
         if isinstance(contents.get(url), BaseException):
@@ -86,9 +86,10 @@ def open_daily_files(contents: Iterable[bytes], variable: str = "sm") -> xr.Data
     for i, blob in enumerate(contents):
         with netCDF4.Dataset(f"inmemory-{i}.nc", memory=bytes(blob)) as nc:
             if variable not in nc.variables:
-                raise KeyError(f"no variable {variable!r} in the file; "
-                               f"it has {sorted(nc.variables)}")
-            nc.set_auto_mask(False)           # faster: we turn the fill value into NaN ourselves
+                raise KeyError(
+                    f"no variable {variable!r} in the file; it has {sorted(nc.variables)}"
+                )
+            nc.set_auto_mask(False)  # faster: we turn the fill value into NaN ourselves
             var = nc.variables[variable]
             data = np.asarray(var[0], dtype="f4")
             if "_FillValue" in var.ncattrs():
@@ -101,8 +102,13 @@ def open_daily_files(contents: Iterable[bytes], variable: str = "sm") -> xr.Data
                 attrs = {k: var.getncattr(k) for k in ("units", "long_name") if k in var.ncattrs()}
     if not frames:
         raise ValueError("no files given")
-    da = xr.DataArray(np.stack(frames), dims=("time", "lat", "lon"), name=variable, attrs=attrs,
-                      coords={"time": _decode_times(times, units), "lat": lat, "lon": lon})
+    da = xr.DataArray(
+        np.stack(frames),
+        dims=("time", "lat", "lon"),
+        name=variable,
+        attrs=attrs,
+        coords={"time": _decode_times(times, units), "lat": lat, "lon": lon},
+    )
     return da.sortby("time")
 
 
@@ -111,8 +117,9 @@ CCI_SM_DAILY_NAME = "ESACCI-SOILMOISTURE-L3S-SSMV-COMBINED-{:%Y%m%d}000000-fv08.
 pattern of the date)."""
 
 
-def daily_file_urls(base_url: str, start: str, end: str,
-                    name: str = CCI_SM_DAILY_NAME) -> list[str]:
+def daily_file_urls(
+    base_url: str, start: str, end: str, name: str = CCI_SM_DAILY_NAME
+) -> list[str]:
     """URLs of the daily files from ``start`` to ``end`` in a ``YYYY/<name>`` archive layout.
 
     Parameters
@@ -135,5 +142,3 @@ def daily_file_urls(base_url: str, start: str, end: str,
         raise ValueError(f"inverted time range: start {start!r} is after end {end!r}")
     base = base_url if base_url.endswith("/") else base_url + "/"
     return [f"{base}{day:%Y}/{name.format(day)}" for day in pd.date_range(first, last, freq="D")]
-
-

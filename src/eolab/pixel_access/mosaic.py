@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -42,12 +42,16 @@ def mosaic(tiles: Iterable[xr.Dataset]) -> xr.Dataset:
     first = tiles[0]
     for other in tiles[1:]:
         if set(other.data_vars) != set(first.data_vars):
-            raise ValueError(f"tiles have different variables: {sorted(first.data_vars)} and "
-                             f"{sorted(other.data_vars)}")
+            raise ValueError(
+                f"tiles have different variables: {sorted(first.data_vars)} and "
+                f"{sorted(other.data_vars)}"
+            )
         if other.attrs.get("crs") != first.attrs.get("crs"):
-            raise ValueError(f"tiles are in different coordinate reference systems "
-                             f"({first.attrs.get('crs')} and {other.attrs.get('crs')}); "
-                             "reproject first")
+            raise ValueError(
+                f"tiles are in different coordinate reference systems "
+                f"({first.attrs.get('crs')} and {other.attrs.get('crs')}); "
+                "reproject first"
+            )
         if "time" in first.dims and not np.array_equal(first["time"].values, other["time"].values):
             raise ValueError("tiles have different time steps; select common dates first")
         for dim in ("x", "y"):
@@ -55,14 +59,18 @@ def mosaic(tiles: Iterable[xr.Dataset]) -> xr.Dataset:
                 continue
             step, other_step = np.diff(first[dim].values[:2]), np.diff(other[dim].values[:2])
             if not np.isclose(step, other_step).all():
-                raise ValueError(f"tiles have different pixel sizes along {dim} "
-                                 f"({float(step[0]):g} and {float(other_step[0]):g}); "
-                                 "resample first")
+                raise ValueError(
+                    f"tiles have different pixel sizes along {dim} "
+                    f"({float(step[0]):g} and {float(other_step[0]):g}); "
+                    "resample first"
+                )
             shift = (float(other[dim].values[0]) - float(first[dim].values[0])) / float(step[0])
             if not np.isclose(shift, round(shift), atol=1e-3):
-                raise ValueError(f"the tiles' pixels do not line up along {dim} (offset of "
-                                 f"{shift % 1:.2f} pixel); resample one onto the other's grid "
-                                 "first")
+                raise ValueError(
+                    f"the tiles' pixels do not line up along {dim} (offset of "
+                    f"{shift % 1:.2f} pixel); resample one onto the other's grid "
+                    "first"
+                )
     out = first
     for other in tiles[1:]:
         out = out.combine_first(other)
@@ -75,8 +83,11 @@ def mosaic(tiles: Iterable[xr.Dataset]) -> xr.Dataset:
     return out
 
 
-def composite(ds: xr.Dataset, bands: tuple[str, str, str] = ("B04", "B03", "B02"),
-              max_reflectance: float = 0.3) -> xr.DataArray:
+def composite(
+    ds: xr.Dataset,
+    bands: tuple[str, str, str] = ("B04", "B03", "B02"),
+    max_reflectance: float = 0.3,
+) -> xr.DataArray:
     """Three bands as a red-green-blue image, scaled to 0-1 for display.
 
     Parameters
@@ -106,4 +117,3 @@ def composite(ds: xr.Dataset, bands: tuple[str, str, str] = ("B04", "B03", "B02"
     rgb = (rgb / max_reflectance).clip(0, 1)
     rgb.attrs = {"long_name": f"composite R={bands[0]} G={bands[1]} B={bands[2]}", "units": "1"}
     return rgb
-

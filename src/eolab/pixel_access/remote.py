@@ -50,8 +50,9 @@ def _http_fs(sessions: Sessions, asynchronous: bool):
 
     # A fresh client each time (no connection pooled for a server that has
     # stopped), whose sessions ``sessions`` can close.
-    return fsspec.filesystem("http", asynchronous=asynchronous, skip_instance_cache=True,
-                             get_client=sessions.new)
+    return fsspec.filesystem(
+        "http", asynchronous=asynchronous, skip_instance_cache=True, get_client=sessions.new
+    )
 
 
 def open_remote_cube(url: str, *, _sessions: Sessions | None = None) -> xr.Dataset:
@@ -86,13 +87,11 @@ def open_remote_cube(url: str, *, _sessions: Sessions | None = None) -> xr.Datas
     import zarr.storage
 
     sessions = _sessions if _sessions is not None else Sessions()
-    fs = _http_fs(sessions, asynchronous=True)   # zarr 3 drives fsspec from its own event loop
-    if _sessions is None:                         # nobody else will close the client: do it on GC
+    fs = _http_fs(sessions, asynchronous=True)  # zarr 3 drives fsspec from its own event loop
+    if _sessions is None:  # nobody else will close the client: do it on GC
         weakref.finalize(fs, sessions.close_all)
     store = zarr.storage.FsspecStore(fs, path=url.rstrip("/"), read_only=True)
     try:
         return xr.open_zarr(store, consolidated=True)
     except (FileNotFoundError, KeyError) as err:
         raise FileNotFoundError(f"no Zarr store with consolidated metadata at {url!r}") from err
-
-

@@ -28,8 +28,9 @@ def _extent(values: np.ndarray) -> tuple[float, float]:
     return float(values.min()) - half, float(values.max()) + half
 
 
-def point_series(ds: xr.Dataset, lat: float, lon: float, variable: str = "sm",
-                 time: tuple | None = None) -> xr.DataArray:
+def point_series(
+    ds: xr.Dataset, lat: float, lon: float, variable: str = "sm", time: tuple | None = None
+) -> xr.DataArray:
     """Time series of the cell containing one point (lazy).
 
     Parameters
@@ -66,14 +67,21 @@ def point_series(ds: xr.Dataset, lat: float, lon: float, variable: str = "sm",
     lat_name, lon_name = grid.lat_lon_names(da, xy=True)
     (south, north), (west, east) = _extent(da[lat_name].values), _extent(da[lon_name].values)
     if not (south <= float(lat) <= north and west <= float(lon) <= east):
-        raise ValueError(f"point lat={lat}, lon={lon} lies outside the cube, which covers "
-                         f"lat {south:g}..{north:g} and lon {west:g}..{east:g} (degrees)")
+        raise ValueError(
+            f"point lat={lat}, lon={lon} lies outside the cube, which covers "
+            f"lat {south:g}..{north:g} and lon {west:g}..{east:g} (degrees)"
+        )
     series = da.sel({lat_name: lat, lon_name: lon}, method="nearest")
     return series.sel(time=grid.check_time_range(da, time))
 
 
-def area_subset(ds: xr.Dataset, lat: tuple[float, float], lon: tuple[float, float],
-                variable: str = "sm", time: tuple | None = None) -> xr.DataArray:
+def area_subset(
+    ds: xr.Dataset,
+    lat: tuple[float, float],
+    lon: tuple[float, float],
+    variable: str = "sm",
+    time: tuple | None = None,
+) -> xr.DataArray:
     """The cells of a latitude/longitude box over a time range (lazy).
 
     Parameters
@@ -112,8 +120,8 @@ def day_map(ds: xr.Dataset, date: str, variable: str = "sm") -> xr.DataArray:
     when = pd.Timestamp(date)
     times = pd.DatetimeIndex(da["time"].values)
     if when not in times:
-        raise ValueError(f"the cube has no time step on {when.date()}; it covers "
-                         f"{times[0].date()}..{times[-1].date()}")
+        raise ValueError(
+            f"the cube has no time step on {when.date()}; it covers "
+            f"{times[0].date()}..{times[-1].date()}"
+        )
     return da.sel(time=when)
-
-

@@ -19,9 +19,9 @@ import re
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import unquote, urlsplit
 
 import xarray as xr
@@ -41,16 +41,18 @@ def _check_loopback(host: str) -> str:
     except ValueError:
         address = None
     if address is None or not address.is_loopback or address.version != 4:
-        raise ValueError(f"refusing host {host!r}: the pixel-access service listens only on this "
-                         "machine's IPv4 loopback address (127.0.0.1 or 'localhost'), never on an "
-                         "address other computers could reach")
+        raise ValueError(
+            f"refusing host {host!r}: the pixel-access service listens only on this "
+            "machine's IPv4 loopback address (127.0.0.1 or 'localhost'), never on an "
+            "address other computers could reach"
+        )
     return str(address)
 
 
 class _CountingWriter(io.RawIOBase):
     """Wraps a socket file and counts the bytes written to it."""
 
-    def __init__(self, raw, server: "CubeServer"):
+    def __init__(self, raw, server: CubeServer):
         self._raw, self._server = raw, server
 
     def writable(self) -> bool:
@@ -62,7 +64,7 @@ class _CountingWriter(io.RawIOBase):
         size = len(data)
         self._server._add(size)
         try:
-            self._raw.write(data)       # socketserver's writer sends everything (sendall)
+            self._raw.write(data)  # socketserver's writer sends everything (sendall)
         except BaseException:
             self._server._add(-size)
             raise
@@ -75,16 +77,16 @@ class _CountingWriter(io.RawIOBase):
 class _Handler(http.server.BaseHTTPRequestHandler):
     """GET and HEAD of static files with byte ranges; counts what it sends."""
 
-    protocol_version = "HTTP/1.1"   # keep-alive: a lazy reader makes many small requests
-    timeout = 10                    # close idle keep-alive connections after 10 s
-    server: "_Server"
+    protocol_version = "HTTP/1.1"  # keep-alive: a lazy reader makes many small requests
+    timeout = 10  # close idle keep-alive connections after 10 s
+    server: _Server
 
     def setup(self) -> None:
         super().setup()
         self.wfile = _CountingWriter(self.wfile, self.server.owner)
 
     def log_message(self, format, *args) -> None:  # noqa: A002 - stdlib signature
-        pass                                        # no request log on stderr
+        pass  # no request log on stderr
 
     def _resolve(self) -> Path | None:
         root = self.server.owner.root
@@ -113,22 +115,23 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         """The Host header names this machine (a web page cannot reach us through DNS rebinding)."""
         host = self.headers.get("Host")
         if host is None:
-            return True                 # not a browser: HTTP/1.0 clients may omit it
+            return True  # not a browser: HTTP/1.0 clients may omit it
         name = host.strip().lower()
         if name.startswith("["):
-            name = name[1:name.find("]")] if "]" in name else name
+            name = name[1 : name.find("]")] if "]" in name else name
         else:
             name = name.rsplit(":", 1)[0] if name.count(":") == 1 else name
         return name in ("127.0.0.1", "localhost", "::1")
 
     def _serve(self, body: bool) -> None:
         if not self._host_ok():
-            self._refuse(403, b"forbidden: this service answers only requests addressed to "
-                         b"127.0.0.1\n", body)
+            self._refuse(
+                403, b"forbidden: this service answers only requests addressed to 127.0.0.1\n", body
+            )
             return
         try:
             self._serve_file(body)
-        except (ValueError, OverflowError):   # NUL in the path, a byte offset too long...
+        except (ValueError, OverflowError):  # NUL in the path, a byte offset too long...
             self._refuse(400, b"bad request\n", body)
 
     def _serve_file(self, body: bool) -> None:
@@ -153,7 +156,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 self._headers(416, 0, {"Content-Range": f"bytes */{size}"})
                 return
             first, last = match.groups()
-            if first == "":                       # the last N bytes
+            if first == "":  # the last N bytes
                 start, end = max(size - int(last), 0), size - 1
             else:
                 start, end = int(first), min(int(last), size - 1) if last else size - 1
@@ -178,9 +181,9 @@ class _Server(http.server.ThreadingHTTPServer):
     # socketserver tracks (and joins in server_close) only non-daemon threads, so the
     # handler threads are tracked here and joined by CubeServer.stop().
     daemon_threads = True
-    request_queue_size = 128   # a lazy reader or a bulk download opens many connections at once
+    request_queue_size = 128  # a lazy reader or a bulk download opens many connections at once
 
-    def __init__(self, address, handler, owner: "CubeServer"):
+    def __init__(self, address, handler, owner: CubeServer):
         self.owner = owner
         self.connections: set[socket.socket] = set()
         self.handler_threads: set[threading.Thread] = set()
@@ -190,8 +193,12 @@ class _Server(http.server.ThreadingHTTPServer):
     def process_request(self, request, client_address) -> None:
         with self.connections_lock:
             self.connections.add(request)
-        thread = threading.Thread(target=self._handle, args=(request, client_address), daemon=True,
-                                  name=f"eolab-cube-handler-{client_address[1]}")
+        thread = threading.Thread(
+            target=self._handle,
+            args=(request, client_address),
+            daemon=True,
+            name=f"eolab-cube-handler-{client_address[1]}",
+        )
         with self.connections_lock:
             self.handler_threads.add(thread)
         thread.start()
@@ -334,23 +341,27 @@ class CubeServer:
     @property
     def url(self) -> str:
         if self._httpd is None:
-            raise RuntimeError("the server is not running; use "
-                               "`with pixel_access.serve(folder) as server:`")
+            raise RuntimeError(
+                "the server is not running; use `with pixel_access.serve(folder) as server:`"
+            )
         return f"http://{self.host}:{self._httpd.server_address[1]}/"
 
     @property
     def running(self) -> bool:
         return self._httpd is not None
 
-    def start(self) -> "CubeServer":
+    def start(self) -> CubeServer:
         """Start serving in a background thread (prefer ``with pixel_access.serve(folder)``)."""
         if self._httpd is not None:
             return self
         httpd = _Server((self.host, self._port), _Handler, owner=self)
         self._httpd = httpd
-        self._thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.1},
-                                        name=f"eolab-cube-server-{httpd.server_address[1]}",
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=httpd.serve_forever,
+            kwargs={"poll_interval": 0.1},
+            name=f"eolab-cube-server-{httpd.server_address[1]}",
+            daemon=True,
+        )
         self._thread.start()
         return self
 
@@ -365,9 +376,9 @@ class CubeServer:
         try:
             self._sessions.close_all()
         finally:
-            httpd.shutdown()                # stop accepting; serve_forever returns
-            httpd.close_connections()       # end idle keep-alive connections at once
-            httpd.server_close()            # close the listening socket
+            httpd.shutdown()  # stop accepting; serve_forever returns
+            httpd.close_connections()  # end idle keep-alive connections at once
+            httpd.server_close()  # close the listening socket
             httpd.join_handlers(timeout=5)  # wait for every handler thread: bytes_sent is final
             if self._thread is not None:
                 self._thread.join(timeout=5)
@@ -383,13 +394,16 @@ class CubeServer:
 
     def __repr__(self) -> str:
         where = self.url if self.running else "stopped"
-        return (f"<CubeServer {where} serving {self.root}: {self.requests} requests, "
-                f"{self.bytes_sent / 1e6:.2f} MB sent>")
+        return (
+            f"<CubeServer {where} serving {self.root}: {self.requests} requests, "
+            f"{self.bytes_sent / 1e6:.2f} MB sent>"
+        )
 
 
 @contextlib.contextmanager
-def serve(directory: str | os.PathLike, host: str = "127.0.0.1",
-          port: int = 0) -> Iterator[CubeServer]:
+def serve(
+    directory: str | os.PathLike, host: str = "127.0.0.1", port: int = 0
+) -> Iterator[CubeServer]:
     """Serve ``directory`` over HTTP on this machine, counting bytes, for the ``with`` block.
 
     Parameters
@@ -414,4 +428,3 @@ def serve(directory: str | os.PathLike, host: str = "127.0.0.1",
         yield server
     finally:
         server.stop()
-

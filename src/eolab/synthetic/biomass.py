@@ -59,10 +59,12 @@ from eolab.dataset_info import DatasetInfo
 GENERATOR = "eolab.synthetic.biomass"
 VERSION = "1"
 TITLE = "SYNTHETIC above-ground biomass of Kenya (imitating NCEO / ESA CCI Biomass), 0.01°"
-REAL_PRODUCT = ("NCEO Africa above-ground biomass map (Rodríguez-Veiga et al., 100 m; from the University "
-                "of Leicester / NCEO and the CEDA archive) and ESA Climate Change Initiative Biomass AGB maps "
-                "(100 m; 2010 and 2015-2021, version 6 adds 2007 and 2022; https://climate.esa.int/en/projects/biomass/, "
-                "data on the CEDA archive)")
+REAL_PRODUCT = (
+    "NCEO Africa above-ground biomass map (Rodríguez-Veiga et al., 100 m; from the University "
+    "of Leicester / NCEO and the CEDA archive) and ESA Climate Change Initiative Biomass AGB maps "
+    "(100 m; 2010 and 2015-2021, version 6 adds 2007 and 2022; https://climate.esa.int/en/projects/biomass/, "
+    "data on the CEDA archive)"
+)
 CRS = "EPSG:4326"
 PROTECTED_CRS = "EPSG:21037"
 """Arc 1960 / UTM zone 37S, the CRS of the synthetic protected-area shapefile."""
@@ -89,10 +91,28 @@ _FORESTS = [  # name, lat, lon, radius (deg, N-S), radius (deg, E-W), peak AGB (
     ("Mount Meru", -3.24, 36.75, 0.10, 0.10, 260, True),
 ]
 _LAKES = {  # crude outlines (lon, lat)
-    "Lake Victoria": [(33.5, -2.6), (33.9, -2.4), (34.0, -1.6), (34.1, -1.0), (34.25, -0.45), (34.8, -0.3),
-                      (34.75, -0.1), (34.05, 0.0), (33.9, 0.25), (33.5, 0.3)],
-    "Lake Turkana": [(36.05, 4.55), (36.25, 4.5), (36.45, 3.6), (36.7, 2.9), (36.62, 2.45), (36.45, 2.75),
-                     (36.2, 3.5), (35.95, 4.1)],
+    "Lake Victoria": [
+        (33.5, -2.6),
+        (33.9, -2.4),
+        (34.0, -1.6),
+        (34.1, -1.0),
+        (34.25, -0.45),
+        (34.8, -0.3),
+        (34.75, -0.1),
+        (34.05, 0.0),
+        (33.9, 0.25),
+        (33.5, 0.3),
+    ],
+    "Lake Turkana": [
+        (36.05, 4.55),
+        (36.25, 4.5),
+        (36.45, 3.6),
+        (36.7, 2.9),
+        (36.62, 2.45),
+        (36.45, 2.75),
+        (36.2, 3.5),
+        (35.95, 4.1),
+    ],
 }
 _PROTECTED = [  # name, centre lat, lon, semi-axes (deg) N-S, E-W, rotation (deg)
     ("Mount Kenya (SYNTHETIC outline)", -0.15, 37.31, 0.36, 0.33, 0),
@@ -150,20 +170,26 @@ def _fields(seed: int) -> tuple[np.ndarray, np.ndarray]:
     lat, lon = grid()
     y, x = np.meshgrid(lat, lon, indexing="ij")
     # a rainfall-like index, 0 (arid) to 1 (wet)
-    wet = (0.9 * np.exp(-((x - 34.3) / 1.4) ** 2) * np.exp(-((y - 0.3) / 2.5) ** 2)      # Lake Victoria basin
-           + 0.7 * np.exp(-((x - 36.9) / 0.9) ** 2 - ((y + 0.5) / 1.0) ** 2)               # central highlands
-           + 0.5 * np.exp(-((x - 39.6) / 0.5) ** 2 - ((y + 3.6) / 1.0) ** 2)               # coast
-           + 0.45 * np.exp(-((y + 5.0) / 1.6) ** 2) * np.exp(-((x - 37.5) / 3.0) ** 2)     # Tanzanian woodland
-           + 0.6 * np.exp(-((y - 6.5) / 1.3) ** 2) * np.exp(-((x - 37.0) / 2.0) ** 2))     # Ethiopian highlands
+    wet = (
+        0.9
+        * np.exp(-(((x - 34.3) / 1.4) ** 2))
+        * np.exp(-(((y - 0.3) / 2.5) ** 2))  # Lake Victoria basin
+        + 0.7 * np.exp(-(((x - 36.9) / 0.9) ** 2) - ((y + 0.5) / 1.0) ** 2)  # central highlands
+        + 0.5 * np.exp(-(((x - 39.6) / 0.5) ** 2) - ((y + 3.6) / 1.0) ** 2)  # coast
+        + 0.45
+        * np.exp(-(((y + 5.0) / 1.6) ** 2))
+        * np.exp(-(((x - 37.5) / 3.0) ** 2))  # Tanzanian woodland
+        + 0.6 * np.exp(-(((y - 6.5) / 1.3) ** 2)) * np.exp(-(((x - 37.0) / 2.0) ** 2))
+    )  # Ethiopian highlands
     wet = np.clip(wet + 0.08 * _smooth(rng, y.shape, 25), 0.0, 1.0)
     texture = np.exp(0.35 * _smooth(rng, y.shape, 3) - 0.06)
-    agb = (4 + 85 * wet ** 1.6) * texture
+    agb = (4 + 85 * wet**1.6) * texture
     edge_noise = _smooth(rng, y.shape, 4)
     for _, flat, flon, rlat, rlon, peak, alpine in _FORESTS:
         d = np.sqrt(((y - flat) / rlat) ** 2 + ((x - flon) / rlon) ** 2) + 0.12 * edge_noise
-        cover = np.clip((1.0 - d) / 0.25, 0, 1)                   # 1 inside, soft edge
+        cover = np.clip((1.0 - d) / 0.25, 0, 1)  # 1 inside, soft edge
         forest = peak * np.exp(0.08 * _smooth(rng, y.shape, 2) - 0.003)
-        if alpine:                                                 # moorland above the tree line
+        if alpine:  # moorland above the tree line
             forest = np.where(d < 0.3, 25 + (peak - 25) * np.clip((d - 0.15) / 0.15, 0, 1), forest)
         agb = (1 - cover) * agb + cover * forest
     agb = np.minimum(agb, 420.0)
@@ -185,13 +211,25 @@ def protected_areas():
     shapes = []
     for name, clat, clon, a_lat, a_lon, angle in _PROTECTED:
         theta = np.linspace(0, 2 * np.pi, 72, endpoint=False)
-        wobble = 1 + 0.08 * np.sin(3 * theta + rng.uniform(0, 6)) + 0.05 * np.sin(7 * theta + rng.uniform(0, 6))
-        ring = [(clon + a_lon * w * np.cos(t), clat + a_lat * w * np.sin(t)) for t, w in zip(theta, wobble)]
+        wobble = (
+            1
+            + 0.08 * np.sin(3 * theta + rng.uniform(0, 6))
+            + 0.05 * np.sin(7 * theta + rng.uniform(0, 6))
+        )
+        ring = [
+            (clon + a_lon * w * np.cos(t), clat + a_lat * w * np.sin(t))
+            for t, w in zip(theta, wobble)
+        ]
         poly = affinity.rotate(Polygon(ring), angle, origin=(clon, clat))
         shapes.append(poly)
-    gdf = gpd.GeoDataFrame({"NAME": [p[0] for p in _PROTECTED],
-                            "STATUS": ["SYNTHETIC, not a legal boundary"] * len(_PROTECTED)},
-                           geometry=shapes, crs=CRS)
+    gdf = gpd.GeoDataFrame(
+        {
+            "NAME": [p[0] for p in _PROTECTED],
+            "STATUS": ["SYNTHETIC, not a legal boundary"] * len(_PROTECTED),
+        },
+        geometry=shapes,
+        crs=CRS,
+    )
     return gdf.to_crs(PROTECTED_CRS)
 
 
@@ -200,8 +238,11 @@ def _folder(seed: int) -> Path:
     return cache_dir("biomass") / f"kenya-v{VERSION}-seed{seed}"
 
 
-_FILES = {"agb": "agb_kenya_synthetic.tif", "agb_sd": "agb_sd_kenya_synthetic.tif",
-          "protected_areas": "protected_areas_synthetic.shp"}
+_FILES = {
+    "agb": "agb_kenya_synthetic.tif",
+    "agb_sd": "agb_sd_kenya_synthetic.tif",
+    "protected_areas": "protected_areas_synthetic.shp",
+}
 
 
 def build(seed: int = 0, overwrite: bool = False, folder: str | os.PathLike | None = None) -> Path:
@@ -228,14 +269,21 @@ def build(seed: int = 0, overwrite: bool = False, folder: str | os.PathLike | No
 
     def write(tmp: Path) -> None:
         agb, sd = _fields(seed)
-        _write_tif(tmp / _FILES["agb_sd"], sd, "agb_sd", "standard deviation of above-ground biomass", seed)
+        _write_tif(
+            tmp / _FILES["agb_sd"], sd, "agb_sd", "standard deviation of above-ground biomass", seed
+        )
         _write_tif(tmp / _FILES["agb"], agb, "agb", "above-ground biomass", seed)
         # A fixed DBF date, so the shapefile is byte-identical from one build to the next.
-        protected_areas().to_file(tmp / _FILES["protected_areas"], engine="pyogrio",
-                                  layer_options={"DBF_DATE_LAST_UPDATE": "2024-01-01"})
+        protected_areas().to_file(
+            tmp / _FILES["protected_areas"],
+            engine="pyogrio",
+            layer_options={"DBF_DATE_LAST_UPDATE": "2024-01-01"},
+        )
 
-    note = (f"{TITLE}\nSYNTHETIC data made by {GENERATOR} (seed {seed}, version {VERSION}); "
-            "safe to delete, regenerated on demand.\n")
+    note = (
+        f"{TITLE}\nSYNTHETIC data made by {GENERATOR} (seed {seed}, version {VERSION}); "
+        "safe to delete, regenerated on demand.\n"
+    )
     return ensure_folder(folder, note, write, overwrite=overwrite)
 
 
@@ -270,15 +318,32 @@ def _write_tif(path: Path, array: np.ndarray, name: str, long_name: str, seed: i
 
     data = np.where(np.isnan(array), NODATA, array).astype("float32")
     tmp = path.with_suffix(f".tmp{os.getpid()}.tif")
-    profile = dict(driver="GTiff", height=data.shape[0], width=data.shape[1], count=1, dtype="float32",
-                   crs=CRS, transform=transform(), nodata=NODATA, compress="deflate", predictor=3,
-                   tiled=True, blockxsize=256, blockysize=256)
+    profile = dict(
+        driver="GTiff",
+        height=data.shape[0],
+        width=data.shape[1],
+        count=1,
+        dtype="float32",
+        crs=CRS,
+        transform=transform(),
+        nodata=NODATA,
+        compress="deflate",
+        predictor=3,
+        tiled=True,
+        blockxsize=256,
+        blockysize=256,
+    )
     with rasterio.open(tmp, "w", **profile) as dst:
         dst.write(data, 1)
         dst.set_band_description(1, name)
         dst.update_tags(1, units=UNITS, long_name=f"{long_name} (SYNTHETIC)")
-        dst.update_tags(TITLE=TITLE, EOLAB_KIND="synthetic", SOURCE=f"{GENERATOR} seed {seed} version {VERSION}",
-                        REAL_PRODUCT=REAL_PRODUCT, LICENCE="CC BY 4.0 (EO Notebooks, synthetic)")
+        dst.update_tags(
+            TITLE=TITLE,
+            EOLAB_KIND="synthetic",
+            SOURCE=f"{GENERATOR} seed {seed} version {VERSION}",
+            REAL_PRODUCT=REAL_PRODUCT,
+            LICENCE="CC BY 4.0 (EO Notebooks, synthetic)",
+        )
     tmp.replace(path)
 
 
@@ -302,8 +367,12 @@ def load(seed: int = 0) -> xr.Dataset:
     ds = xr.Dataset(layers)
     ds["agb"].attrs["long_name"] = "above-ground biomass (SYNTHETIC)"
     ds["agb_sd"].attrs["long_name"] = "standard deviation of above-ground biomass (SYNTHETIC)"
-    ds.attrs = {"title": TITLE, "eolab_kind": "synthetic", "real_product": REAL_PRODUCT,
-                "source": f"{GENERATOR}.files(seed={seed}), version {VERSION}"}
+    ds.attrs = {
+        "title": TITLE,
+        "eolab_kind": "synthetic",
+        "real_product": REAL_PRODUCT,
+        "source": f"{GENERATOR}.files(seed={seed}), version {VERSION}",
+    }
     return ds.rio.write_crs(CRS)
 
 
@@ -315,23 +384,30 @@ def ground_truth(seed: int = 0) -> xr.Dataset:
     """The exact fields the generator wrote (float32, NaN over water), as (y, x) arrays in EPSG:4326."""
     agb, sd = _fields(seed)
     lat, lon = grid()
-    return xr.Dataset({"agb": (("y", "x"), agb, {"units": UNITS}), "agb_sd": (("y", "x"), sd, {"units": UNITS})},
-                      coords={"y": lat, "x": lon}, attrs={"title": "Truth of " + TITLE, "crs": CRS})
+    return xr.Dataset(
+        {"agb": (("y", "x"), agb, {"units": UNITS}), "agb_sd": (("y", "x"), sd, {"units": UNITS})},
+        coords={"y": lat, "x": lon},
+        attrs={"title": "Truth of " + TITLE, "crs": CRS},
+    )
 
 
 INFO = DatasetInfo(
     name="biomass_kenya",
     title=TITLE,
     kind="synthetic",
-    description=("Above-ground biomass (agb) and its standard deviation (agb_sd), Mg ha-1, float32 GeoTIFFs "
-                 "on a 0.01° grid in EPSG:4326 over Kenya and its borderlands (33.5-42.5°E, 5.5°S-6°N), "
-                 "nodata -9999 over water; montane and coastal forests at their real places, savanna to "
-                 "arid gradient; plus three SYNTHETIC protected-area polygons (shapefile, EPSG:21037). "
-                 "Paths: eolab.synthetic.biomass.files(); country boundaries are the real Natural Earth "
-                 "1:50m countries shipped with eolab."),
+    description=(
+        "Above-ground biomass (agb) and its standard deviation (agb_sd), Mg ha-1, float32 GeoTIFFs "
+        "on a 0.01° grid in EPSG:4326 over Kenya and its borderlands (33.5-42.5°E, 5.5°S-6°N), "
+        "nodata -9999 over water; montane and coastal forests at their real places, savanna to "
+        "arid gradient; plus three SYNTHETIC protected-area polygons (shapefile, EPSG:21037). "
+        "Paths: eolab.synthetic.biomass.files(); country boundaries are the real Natural Earth "
+        "1:50m countries shipped with eolab."
+    ),
     real_product=REAL_PRODUCT,
-    provenance=(f"{GENERATOR}.build (deterministic from the seed, cached under "
-                "eolab.datasets.cache_dir('biomass'); nothing downloaded)"),
+    provenance=(
+        f"{GENERATOR}.build (deterministic from the seed, cached under "
+        "eolab.datasets.cache_dir('biomass'); nothing downloaded)"
+    ),
     licence="CC BY 4.0 (EO Notebooks, synthetic); Natural Earth boundaries public domain",
     loader=load,
     lessons=("lesson2-biomass-shapefiles",),
@@ -340,4 +416,3 @@ INFO = DatasetInfo(
     seed=0,
 )
 """The catalogue entry (listed in :mod:`eolab.datasets`)."""
-

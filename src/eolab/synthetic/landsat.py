@@ -102,10 +102,20 @@ def _write_cog(path: Path, array: np.ndarray, nodata: int) -> None:
     import rasterio
     from rasterio.transform import Affine
 
-    profile = dict(driver="COG", width=array.shape[1], height=array.shape[0], count=1,
-                   dtype=array.dtype.name, crs=f"EPSG:{EPSG}", transform=Affine(*TRANSFORM),
-                   nodata=nodata, compress="deflate", predictor=2, blocksize=256,
-                   overview_resampling="nearest")
+    profile = dict(
+        driver="COG",
+        width=array.shape[1],
+        height=array.shape[0],
+        count=1,
+        dtype=array.dtype.name,
+        crs=f"EPSG:{EPSG}",
+        transform=Affine(*TRANSFORM),
+        nodata=nodata,
+        compress="deflate",
+        predictor=2,
+        blocksize=256,
+        overview_resampling="nearest",
+    )
     with rasterio.open(path, "w", **profile) as dst:
         dst.write(array, 1)
 
@@ -125,19 +135,29 @@ def _item(ds: xr.Dataset, acq: pd.Series, folder: Path):
     import pystac
 
     geometry, bbox = _lonlat_footprint()
-    when = acq["time"].to_pydatetime().replace(tzinfo=_dt.timezone.utc)
+    when = acq["time"].to_pydatetime().replace(tzinfo=_dt.UTC)
     item = pystac.Item(
-        id=acq["id"], geometry=geometry, bbox=bbox, datetime=when,
+        id=acq["id"],
+        geometry=geometry,
+        bbox=bbox,
+        datetime=when,
         properties={
-            "platform": acq["platform"], "instruments": ["oli", "tirs"],
+            "platform": acq["platform"],
+            "instruments": ["oli", "tirs"],
             "eo:cloud_cover": ds.attrs["eo_cloud_cover"],
-            "view:off_nadir": 0, "view:sun_azimuth": ds.attrs["sun_azimuth"],
+            "view:off_nadir": 0,
+            "view:sun_azimuth": ds.attrs["sun_azimuth"],
             "view:sun_elevation": ds.attrs["sun_elevation"],
-            "landsat:wrs_path": f"{WRS_PATH:03d}", "landsat:wrs_row": f"{WRS_ROW:03d}",
-            "landsat:collection_category": "T1", "landsat:collection_number": "02",
+            "landsat:wrs_path": f"{WRS_PATH:03d}",
+            "landsat:wrs_row": f"{WRS_ROW:03d}",
+            "landsat:collection_category": "T1",
+            "landsat:collection_number": "02",
             "landsat:correction": "L2SP",
-            "proj:code": f"EPSG:{EPSG}", "proj:shape": list(SHAPE), "proj:transform": list(TRANSFORM),
-            "eolab:synthetic": True, "eolab:generator": GENERATOR,
+            "proj:code": f"EPSG:{EPSG}",
+            "proj:shape": list(SHAPE),
+            "proj:transform": list(TRANSFORM),
+            "eolab:synthetic": True,
+            "eolab:generator": GENERATOR,
         },
         stac_extensions=[
             "https://stac-extensions.github.io/eo/v1.1.0/schema.json",
@@ -156,16 +176,38 @@ def _item(ds: xr.Dataset, acq: pd.Series, folder: Path):
         else:
             _write_cog(href, ds[band].values, NODATA)
             number, common, centre, width = _BAND_INFO[band]
-            raster = {"data_type": "uint16", "nodata": NODATA, "scale": SCALE, "offset": OFFSET,
-                      "unit": "1", "spatial_resolution": PIXEL_M}
-            extra = {"raster:bands": [raster],
-                     "eo:bands": [{"name": f"OLI_B{number}", "common_name": common,
-                                   "center_wavelength": centre, "full_width_half_max": width}]}
+            raster = {
+                "data_type": "uint16",
+                "nodata": NODATA,
+                "scale": SCALE,
+                "offset": OFFSET,
+                "unit": "1",
+                "spatial_resolution": PIXEL_M,
+            }
+            extra = {
+                "raster:bands": [raster],
+                "eo:bands": [
+                    {
+                        "name": f"OLI_B{number}",
+                        "common_name": common,
+                        "center_wavelength": centre,
+                        "full_width_half_max": width,
+                    }
+                ],
+            }
             title = f"Surface reflectance, OLI band {number} ({common}), SYNTHETIC"
-        item.add_asset(band, pystac.Asset(
-            href=href.name, media_type="image/tiff; application=geotiff; profile=cloud-optimized",
-            roles=["data"] if band != "qa_pixel" else ["cloud", "cloud-shadow", "snow-ice", "water-mask"],
-            title=title, extra_fields=extra))
+        item.add_asset(
+            band,
+            pystac.Asset(
+                href=href.name,
+                media_type="image/tiff; application=geotiff; profile=cloud-optimized",
+                roles=["data"]
+                if band != "qa_pixel"
+                else ["cloud", "cloud-shadow", "snow-ice", "water-mask"],
+                title=title,
+                extra_fields=extra,
+            ),
+        )
     return item
 
 
@@ -173,8 +215,9 @@ def _folder(seed: int) -> Path:
     return cache_dir("landsat") / f"gaborone-v{VERSION}-seed{seed}"
 
 
-def build(seed: int = 0, folder: str | os.PathLike | None = None,
-          start: str = START, end: str = END) -> Path:
+def build(
+    seed: int = 0, folder: str | os.PathLike | None = None, start: str = START, end: str = END
+) -> Path:
     """Generate the scenes, write them as COGs with a STAC catalogue, return ``catalog.json``.
 
     Reuses a complete catalogue already in ``folder``.  Written to a
@@ -204,18 +247,30 @@ def build(seed: int = 0, folder: str | os.PathLike | None = None,
     def write(tmp: Path) -> None:
         land = landscape(seed)
         catalog = pystac.Catalog(
-            id="eolab-synthetic-landsat", title="SYNTHETIC Landsat archive (EO Notebooks)",
+            id="eolab-synthetic-landsat",
+            title="SYNTHETIC Landsat archive (EO Notebooks)",
             description=f"{TITLE}. Made by {GENERATOR} (seed {seed}); not real measurements. "
-                        f"Imitates {REAL_PRODUCT}.")
+            f"Imitates {REAL_PRODUCT}.",
+        )
         extent = pystac.Extent(
             pystac.SpatialExtent([_lonlat_footprint()[1]]),
-            pystac.TemporalExtent([[schedule["time"].iloc[0].to_pydatetime().replace(tzinfo=_dt.timezone.utc),
-                                    schedule["time"].iloc[-1].to_pydatetime().replace(tzinfo=_dt.timezone.utc)]]))
+            pystac.TemporalExtent(
+                [
+                    [
+                        schedule["time"].iloc[0].to_pydatetime().replace(tzinfo=_dt.UTC),
+                        schedule["time"].iloc[-1].to_pydatetime().replace(tzinfo=_dt.UTC),
+                    ]
+                ]
+            ),
+        )
         collection = pystac.Collection(
-            id="landsat-c2-l2", title="SYNTHETIC Landsat Collection 2 Level-2",
+            id="landsat-c2-l2",
+            title="SYNTHETIC Landsat Collection 2 Level-2",
             description=f"{TITLE}. Asset names, scaling and QA_PIXEL bits as in the Planetary Computer "
-                        "collection 'landsat-c2-l2'.", extent=extent,
-            license="CC-BY-4.0")
+            "collection 'landsat-c2-l2'.",
+            extent=extent,
+            license="CC-BY-4.0",
+        )
         catalog.add_child(collection)
         truth = []
         for _, acq in schedule.iterrows():
@@ -223,22 +278,33 @@ def build(seed: int = 0, folder: str | os.PathLike | None = None,
             scene_dir = tmp / "landsat-c2-l2" / acq["id"]
             scene_dir.mkdir(parents=True)
             collection.add_item(_item(ds, acq, scene_dir))
-            truth.append(ds[["true_water", "true_cloud", "true_clear"]].assign_coords(time=acq["time"]).expand_dims("time")
-                         .assign(lake_area_km2=("time", [ds.attrs["lake_area_km2"]]),
-                                 water_area_km2=("time", [ds.attrs["water_area_km2"]]),
-                                 cloud_fraction=("time", [ds.attrs["cloud_fraction"]]),
-                                 clear_fraction=("time", [ds.attrs["clear_fraction"]]),
-                                 eo_cloud_cover=("time", [ds.attrs["eo_cloud_cover"]]),
-                                 level_fraction=("time", [ds.attrs["level_fraction"]]),
-                                 id=("time", [acq["id"]])))
+            truth.append(
+                ds[["true_water", "true_cloud", "true_clear"]]
+                .assign_coords(time=acq["time"])
+                .expand_dims("time")
+                .assign(
+                    lake_area_km2=("time", [ds.attrs["lake_area_km2"]]),
+                    water_area_km2=("time", [ds.attrs["water_area_km2"]]),
+                    cloud_fraction=("time", [ds.attrs["cloud_fraction"]]),
+                    clear_fraction=("time", [ds.attrs["clear_fraction"]]),
+                    eo_cloud_cover=("time", [ds.attrs["eo_cloud_cover"]]),
+                    level_fraction=("time", [ds.attrs["level_fraction"]]),
+                    id=("time", [acq["id"]]),
+                )
+            )
         catalog.normalize_hrefs(str(tmp) + os.sep)
         catalog.save(catalog_type=pystac.CatalogType.SELF_CONTAINED)
         _truth_dataset(xr.concat(truth, "time"), seed).to_netcdf(
-            tmp / "truth.nc", engine="netcdf4",
-            encoding={v: {"zlib": True} for v in ("true_water", "true_cloud", "true_clear")})
+            tmp / "truth.nc",
+            engine="netcdf4",
+            encoding={v: {"zlib": True} for v in ("true_water", "true_cloud", "true_clear")},
+        )
 
     # Reuses a complete catalogue; never deletes a folder eolab did not make (eolab.datasets.ensure_folder).
-    return ensure_folder(folder, synthetic_note(TITLE, GENERATOR, seed, VERSION), write) / "catalog.json"
+    return (
+        ensure_folder(folder, synthetic_note(TITLE, GENERATOR, seed, VERSION), write)
+        / "catalog.json"
+    )
 
 
 build_catalogue = build
@@ -249,15 +315,29 @@ def _truth_dataset(ds: xr.Dataset, seed: int) -> xr.Dataset:
     for name in ("true_water", "true_cloud", "true_clear"):
         ds[name] = ds[name].astype("int8")
     ds["lake_area_km2"].attrs.update(units="km2", long_name="true reservoir area")
-    ds["water_area_km2"].attrs.update(units="km2", long_name="true open-water area (reservoir and rivers)")
-    ds["cloud_fraction"].attrs.update(units="1", long_name="fraction of the window under cloud (QA bit 3)")
-    ds["clear_fraction"].attrs.update(units="1", long_name="fraction of the window free of cloud, "
-                                      "dilated cloud, cirrus and cloud shadow")
-    ds["eo_cloud_cover"].attrs.update(units="%", long_name="scene-wide cloud cover (STAC eo:cloud_cover)")
-    ds["level_fraction"].attrs.update(units="1", long_name="reservoir level as a fraction of full depth")
-    ds.attrs.update(title="SYNTHETIC Landsat scenes: injected ground truth", eolab_kind="synthetic",
-                    source=f"{GENERATOR} (seed {seed})", crs=f"EPSG:{EPSG}",
-                    comment=f"Truth injected into {TITLE}.")
+    ds["water_area_km2"].attrs.update(
+        units="km2", long_name="true open-water area (reservoir and rivers)"
+    )
+    ds["cloud_fraction"].attrs.update(
+        units="1", long_name="fraction of the window under cloud (QA bit 3)"
+    )
+    ds["clear_fraction"].attrs.update(
+        units="1",
+        long_name="fraction of the window free of cloud, dilated cloud, cirrus and cloud shadow",
+    )
+    ds["eo_cloud_cover"].attrs.update(
+        units="%", long_name="scene-wide cloud cover (STAC eo:cloud_cover)"
+    )
+    ds["level_fraction"].attrs.update(
+        units="1", long_name="reservoir level as a fraction of full depth"
+    )
+    ds.attrs.update(
+        title="SYNTHETIC Landsat scenes: injected ground truth",
+        eolab_kind="synthetic",
+        source=f"{GENERATOR} (seed {seed})",
+        crs=f"EPSG:{EPSG}",
+        comment=f"Truth injected into {TITLE}.",
+    )
     return ds
 
 
@@ -281,8 +361,13 @@ def ground_truth(seed: int = 0) -> xr.Dataset:
         return ds.load()
 
 
-def load(bands=("green", "swir16", "qa_pixel"), seed: int = 0, chunks=None,
-         groupby: str = "solar_day", **search) -> xr.Dataset:
+def load(
+    bands=("green", "swir16", "qa_pixel"),
+    seed: int = 0,
+    chunks=None,
+    groupby: str = "solar_day",
+    **search,
+) -> xr.Dataset:
     """The whole synthetic archive as a data cube, loaded with :func:`odc.stac.load`.
 
     Parameters
@@ -302,18 +387,29 @@ def load(bands=("green", "swir16", "qa_pixel"), seed: int = 0, chunks=None,
 
     items = open_catalogue(seed).search(**search).item_collection()
     if not len(items):
-        raise ValueError(f"the search {search} matched no scenes: the archive covers {START} to {END}")
+        raise ValueError(
+            f"the search {search} matched no scenes: the archive covers {START} to {END}"
+        )
     ds = odc.stac.load(items, bands=list(bands), groupby=groupby, chunks=chunks)
     for band in ds.data_vars:
         ds[band].attrs.setdefault("units", "1")
         if band == "qa_pixel":
-            ds[band].attrs.setdefault("long_name", "Pixel quality assessment bits (QA_PIXEL, SYNTHETIC)")
+            ds[band].attrs.setdefault(
+                "long_name", "Pixel quality assessment bits (QA_PIXEL, SYNTHETIC)"
+            )
         else:
             number, common = _BAND_INFO[band][:2]
-            ds[band].attrs.setdefault("long_name", f"Surface reflectance DN, OLI band {number} ({common}), "
-                                                   f"SYNTHETIC; reflectance = DN x {SCALE} + {OFFSET}")
-    ds.attrs.update(title=TITLE, eolab_kind="synthetic", source=f"{GENERATOR} (seed {seed})",
-                    comment=f"SYNTHETIC scenes imitating {REAL_PRODUCT}; DN = (reflectance - {OFFSET}) / {SCALE}")
+            ds[band].attrs.setdefault(
+                "long_name",
+                f"Surface reflectance DN, OLI band {number} ({common}), "
+                f"SYNTHETIC; reflectance = DN x {SCALE} + {OFFSET}",
+            )
+    ds.attrs.update(
+        title=TITLE,
+        eolab_kind="synthetic",
+        source=f"{GENERATOR} (seed {seed})",
+        comment=f"SYNTHETIC scenes imitating {REAL_PRODUCT}; DN = (reflectance - {OFFSET}) / {SCALE}",
+    )
     return ds
 
 
@@ -325,16 +421,19 @@ INFO = DatasetInfo(
     name="landsat_gaborone",
     title=TITLE,
     kind="synthetic",
-    description=("Landsat 8/9 OLI surface reflectance (bands coastal, blue, green, red, nir08, swir16, "
-                 "swir22; uint16 DN, reflectance = DN x 0.0000275 - 0.2) and QA_PIXEL (USGS bit layout), "
-                 f"{len(acquisitions())} scenes 2014-2022 of WRS-2 path 172 row 077, a 300 x 360 window "
-                 "of 30 m pixels in EPSG:32635 around Gaborone Dam, Botswana; one COG per band with a "
-                 "STAC catalogue. Injected: reservoir drought (2014-2016) and refill (2017), ephemeral "
-                 "rivers, seasonal clouds with shadows and cirrus. Truth: eolab.synthetic.landsat.ground_truth()."),
-    real_product=REAL_PRODUCT + "; real scenes: https://planetarycomputer.microsoft.com/dataset/landsat-c2-l2, "
-                 "https://www.digitalearthafrica.org, https://earthexplorer.usgs.gov",
+    description=(
+        "Landsat 8/9 OLI surface reflectance (bands coastal, blue, green, red, nir08, swir16, "
+        "swir22; uint16 DN, reflectance = DN x 0.0000275 - 0.2) and QA_PIXEL (USGS bit layout), "
+        f"{len(acquisitions())} scenes 2014-2022 of WRS-2 path 172 row 077, a 300 x 360 window "
+        "of 30 m pixels in EPSG:32635 around Gaborone Dam, Botswana; one COG per band with a "
+        "STAC catalogue. Injected: reservoir drought (2014-2016) and refill (2017), ephemeral "
+        "rivers, seasonal clouds with shadows and cirrus. Truth: eolab.synthetic.landsat.ground_truth()."
+    ),
+    real_product=REAL_PRODUCT
+    + "; real scenes: https://planetarycomputer.microsoft.com/dataset/landsat-c2-l2, "
+    "https://www.digitalearthafrica.org, https://earthexplorer.usgs.gov",
     provenance=f"{GENERATOR}.build (deterministic from the seed, cached under "
-               "eolab.datasets.cache_dir('landsat'); nothing downloaded)",
+    "eolab.datasets.cache_dir('landsat'); nothing downloaded)",
     licence="CC BY 4.0 (EO Notebooks, synthetic)",
     loader=load,
     lessons=("lesson3-data-cube",),

@@ -22,8 +22,10 @@ from eolab import _validate
 
 GENERATOR = "eolab.synthetic.landsat"
 VERSION = "3"
-REAL_PRODUCT = ("USGS Landsat 8/9 Collection 2 Level-2 surface reflectance (OLI), as served by the "
-                "Microsoft Planetary Computer STAC collection 'landsat-c2-l2' and Digital Earth Africa")
+REAL_PRODUCT = (
+    "USGS Landsat 8/9 Collection 2 Level-2 surface reflectance (OLI), as served by the "
+    "Microsoft Planetary Computer STAC collection 'landsat-c2-l2' and Digital Earth Africa"
+)
 TITLE = "SYNTHETIC Landsat 8/9 Collection 2 Level-2 scenes, Gaborone Dam (Botswana), 2014-2022"
 
 # ---------------------------------------------------------------- the product's conventions
@@ -39,9 +41,12 @@ NODATA = 0
 QA_FILL = 1
 """``qa_pixel`` value of fill pixels (bit 0 set)."""
 _BAND_INFO = {  # OLI band number, common name, centre wavelength (µm), full width (µm)
-    "coastal": (1, "coastal", 0.44, 0.02), "blue": (2, "blue", 0.48, 0.06),
-    "green": (3, "green", 0.56, 0.06), "red": (4, "red", 0.65, 0.04),
-    "nir08": (5, "nir08", 0.87, 0.03), "swir16": (6, "swir16", 1.61, 0.09),
+    "coastal": (1, "coastal", 0.44, 0.02),
+    "blue": (2, "blue", 0.48, 0.06),
+    "green": (3, "green", 0.56, 0.06),
+    "red": (4, "red", 0.65, 0.04),
+    "nir08": (5, "nir08", 0.87, 0.03),
+    "swir16": (6, "swir16", 1.61, 0.09),
     "swir22": (7, "swir22", 2.2, 0.19),
 }
 
@@ -58,27 +63,44 @@ PLACE = "Gaborone Dam, south-east Botswana (about 24.70°S, 25.92°E)"
 PIXEL_AREA_KM2 = PIXEL_M * PIXEL_M / 1e6
 
 START, END = "2014-01-01", "2022-12-31"
-_L8_FIRST = _dt.date(2014, 1, 4)       # a Landsat 8 pass over path 172
-_L9_FIRST = _dt.date(2022, 1, 20)      # Landsat 9 is 8 days out of phase with Landsat 8
-_STEP_DAYS = 64                        # every 4th 16-day revisit, to keep the set small
+_L8_FIRST = _dt.date(2014, 1, 4)  # a Landsat 8 pass over path 172
+_L9_FIRST = _dt.date(2022, 1, 20)  # Landsat 9 is 8 days out of phase with Landsat 8
+_STEP_DAYS = 64  # every 4th 16-day revisit, to keep the set small
 _OVERPASS_UTC = _dt.time(8, 13, 30)
 
 # ---------------------------------------------------------------- the landscape
-_DEPTH_M = 14.0                        # depth at the dam when full
-_FLOOR_GRADIENT = 0.0015               # valley floor rises 1.5 m per km upstream
-_SIDE_SLOPE = 0.025                    # valley sides rise 2.5 m per 100 m
-_MAIN = [(299, 10), (250, 60), (200, 120), (160, 180), (120, 235), (95, 262)]   # upstream -> dam
+_DEPTH_M = 14.0  # depth at the dam when full
+_FLOOR_GRADIENT = 0.0015  # valley floor rises 1.5 m per km upstream
+_SIDE_SLOPE = 0.025  # valley sides rise 2.5 m per 100 m
+_MAIN = [(299, 10), (250, 60), (200, 120), (160, 180), (120, 235), (95, 262)]  # upstream -> dam
 _DOWNSTREAM = [(95, 262), (60, 300), (20, 340), (-5, 365)]
-_TRIBUTARIES = [[(299, 205), (250, 192), (205, 165), (178, 152)],
-                [(105, -5), (130, 60), (152, 100), (195, 124)]]
+_TRIBUTARIES = [
+    [(299, 205), (250, 192), (205, 165), (178, 152)],
+    [(105, -5), (130, 60), (152, 100), (195, 124)],
+]
 _DAM = np.array(_MAIN[-1], dtype=float)
 
 _LEVEL_KNOTS = [  # (date, fraction of full depth at the dam)
-    ("2013-12-01", 0.80), ("2014-04-01", 0.86), ("2014-12-01", 0.60), ("2015-04-01", 0.58),
-    ("2015-12-01", 0.30), ("2016-04-01", 0.30), ("2016-12-01", 0.17), ("2017-02-10", 0.16),
-    ("2017-03-05", 1.00), ("2017-12-01", 0.88), ("2018-04-01", 0.95), ("2018-12-01", 0.80),
-    ("2019-04-01", 0.80), ("2019-12-01", 0.62), ("2020-04-01", 0.74), ("2020-12-01", 0.64),
-    ("2021-03-15", 1.00), ("2021-12-01", 0.90), ("2022-04-01", 1.00), ("2023-01-01", 0.90),
+    ("2013-12-01", 0.80),
+    ("2014-04-01", 0.86),
+    ("2014-12-01", 0.60),
+    ("2015-04-01", 0.58),
+    ("2015-12-01", 0.30),
+    ("2016-04-01", 0.30),
+    ("2016-12-01", 0.17),
+    ("2017-02-10", 0.16),
+    ("2017-03-05", 1.00),
+    ("2017-12-01", 0.88),
+    ("2018-04-01", 0.95),
+    ("2018-12-01", 0.80),
+    ("2019-04-01", 0.80),
+    ("2019-12-01", 0.62),
+    ("2020-04-01", 0.74),
+    ("2020-12-01", 0.64),
+    ("2021-03-15", 1.00),
+    ("2021-12-01", 0.90),
+    ("2022-04-01", 1.00),
+    ("2023-01-01", 0.90),
 ]
 _MONTHLY_CLOUD = np.array([55, 50, 40, 25, 10, 5, 3, 3, 8, 20, 40, 50], dtype=float)
 """Mean scene-wide cloud cover (%) by calendar month: wet summers, dry winters."""
@@ -98,10 +120,22 @@ _SPECTRA = {
 _SHADOW_FACTOR = np.array([0.60, 0.58, 0.55, 0.50, 0.40, 0.18, 0.15])
 
 # ---------------------------------------------------------------- QA_PIXEL bits
-_BIT = {"fill": 0, "dilated_cloud": 1, "cirrus": 2, "cloud": 3, "cloud_shadow": 4,
-        "snow": 5, "clear": 6, "water": 7}
-_CONF_SHIFT = {"cloud_confidence": 8, "cloud_shadow_confidence": 10,
-               "snow_ice_confidence": 12, "cirrus_confidence": 14}
+_BIT = {
+    "fill": 0,
+    "dilated_cloud": 1,
+    "cirrus": 2,
+    "cloud": 3,
+    "cloud_shadow": 4,
+    "snow": 5,
+    "clear": 6,
+    "water": 7,
+}
+_CONF_SHIFT = {
+    "cloud_confidence": 8,
+    "cloud_shadow_confidence": 10,
+    "snow_ice_confidence": 12,
+    "cirrus_confidence": 14,
+}
 
 
 # ================================================================ schedule
@@ -120,18 +154,27 @@ def acquisitions(start: str = START, end: str = END) -> pd.DataFrame:
     if t1 < t0:
         raise ValueError(f"empty time range: end {end!r} is before start {start!r}")
     rows = []
-    for first, last_year, platform, code in ((_L8_FIRST, 2022, "landsat-8", "LC08"),
-                                             (_L9_FIRST, 2022, "landsat-9", "LC09")):
+    for first, last_year, platform, code in (
+        (_L8_FIRST, 2022, "landsat-8", "LC08"),
+        (_L9_FIRST, 2022, "landsat-9", "LC09"),
+    ):
         day = first
         while day.year <= last_year:
             when = pd.Timestamp(_dt.datetime.combine(day, _OVERPASS_UTC))
             if t0 <= when.normalize() <= t1:
-                rows.append({"time": when, "platform": platform,
-                             "id": f"{code}_L2SP_{WRS_PATH:03d}{WRS_ROW:03d}_{day:%Y%m%d}_02_T1"})
+                rows.append(
+                    {
+                        "time": when,
+                        "platform": platform,
+                        "id": f"{code}_L2SP_{WRS_PATH:03d}{WRS_ROW:03d}_{day:%Y%m%d}_02_T1",
+                    }
+                )
             day += _dt.timedelta(days=_STEP_DAYS)
     if not rows:
-        raise ValueError(f"no synthetic Landsat scenes between {start!r} and {end!r}; "
-                         f"the archive covers {START} to {END}")
+        raise ValueError(
+            f"no synthetic Landsat scenes between {start!r} and {end!r}; "
+            f"the archive covers {START} to {END}"
+        )
     return pd.DataFrame(rows).sort_values("time").reset_index(drop=True)
 
 
@@ -174,23 +217,29 @@ def landscape(seed: int = 0) -> dict[str, np.ndarray]:
     """
     seed = _validate.seed(seed)
     rng = np.random.default_rng([seed, 1])
-    rr, cc = np.mgrid[0:SHAPE[0], 0:SHAPE[1]].astype(float)
+    rr, cc = np.mgrid[0 : SHAPE[0], 0 : SHAPE[1]].astype(float)
     px = PIXEL_M
     d_main, s_main = _polyline_distance(_MAIN, rr, cc)
     floor_main = _FLOOR_GRADIENT * s_main * px
     z = floor_main + _SIDE_SLOPE * d_main * px
     d_down, s_to_edge = _polyline_distance(_DOWNSTREAM, rr, cc)
-    below_dam = s_to_edge.max() - s_to_edge                       # distance downstream of the dam
+    below_dam = s_to_edge.max() - s_to_edge  # distance downstream of the dam
     z = np.minimum(z, -0.003 * below_dam * px + _SIDE_SLOPE * d_down * px)
     channel = (d_main < 1.0) | (d_down < 1.0)
     for trib in _TRIBUTARIES:
         d_t, s_t = _polyline_distance(trib, rr, cc)
-        _, s_join = _polyline_distance(_MAIN, np.array([trib[-1][0]], float), np.array([trib[-1][1]], float))
+        _, s_join = _polyline_distance(
+            _MAIN, np.array([trib[-1][0]], float), np.array([trib[-1][1]], float)
+        )
         z_t = _FLOOR_GRADIENT * s_join[0] * px + 0.003 * s_t * px + _SIDE_SLOPE * d_t * px
         z = np.minimum(z, z_t)
         channel |= d_t < 0.6
         d_main = np.minimum(d_main, d_t)
-    z = z + 0.6 * _smooth_noise(rng, SHAPE, 4) + 3.0 * _smooth_noise(rng, SHAPE, 40) * np.clip(d_main / 40, 0, 1)
+    z = (
+        z
+        + 0.6 * _smooth_noise(rng, SHAPE, 4)
+        + 3.0 * _smooth_noise(rng, SHAPE, 40) * np.clip(d_main / 40, 0, 1)
+    )
     # The dam wall: a straight line across the valley at the dam, upstream is south-west.
     axis = np.array(_MAIN[-2], float) - _DAM
     axis /= np.hypot(*axis)
@@ -198,13 +247,20 @@ def landscape(seed: int = 0) -> dict[str, np.ndarray]:
     riparian = np.exp(-d_main * px / 150.0)
     vegetation = np.clip(0.45 + 0.18 * _smooth_noise(rng, SHAPE, 12) + 0.35 * riparian, 0.05, 0.95)
     turbidity = 1 + 0.15 * _smooth_noise(rng, SHAPE, 20)
-    return {"elevation_m": z, "basin": basin, "channel": channel,
-            "vegetation": vegetation, "turbidity": turbidity}
+    return {
+        "elevation_m": z,
+        "basin": basin,
+        "channel": channel,
+        "vegetation": vegetation,
+        "turbidity": turbidity,
+    }
 
 
 def level_fraction(time) -> np.ndarray:
     """Injected reservoir level as a fraction of full depth (0-1) at ``time`` (array-like of dates)."""
-    knots = pd.to_datetime([k[0] for k in _LEVEL_KNOTS]).values.astype("datetime64[D]").astype(float)
+    knots = (
+        pd.to_datetime([k[0] for k in _LEVEL_KNOTS]).values.astype("datetime64[D]").astype(float)
+    )
     values = [k[1] for k in _LEVEL_KNOTS]
     t = pd.to_datetime(np.atleast_1d(time)).values.astype("datetime64[D]").astype(float)
     return np.interp(t, knots, values)
@@ -261,7 +317,11 @@ def scene(time, seed: int = 0, land: dict | None = None) -> xr.Dataset:
     refl = v * veg + (1 - v) * s["soil"]
     refl = np.where((max_lake & ~lake)[None], 0.7 * s["lakebed"] + 0.3 * refl, refl)
     refl = np.where((land["channel"] & ~water)[None], s["sand"], refl)
-    turbid = s["water"] * np.array([1, 1, 1.2, 1.4, 1.2, 1, 1])[:, None, None] ** (land["turbidity"][None] - 1) * land["turbidity"][None]
+    turbid = (
+        s["water"]
+        * np.array([1, 1, 1.2, 1.4, 1.2, 1, 1])[:, None, None] ** (land["turbidity"][None] - 1)
+        * land["turbidity"][None]
+    )
     # Shallow margins: the lake bed shows through the last 30 cm of water (half its reflectance at
     # the shore, fading linearly to none at 0.3 m depth).
     bottom = np.clip(1 - (level * _DEPTH_M - z) / 0.3, 0, 1)[None] * 0.5
@@ -273,7 +333,7 @@ def scene(time, seed: int = 0, land: dict | None = None) -> xr.Dataset:
     mean_cc = _MONTHLY_CLOUD[when.month - 1] / 100
     scene_cc = float(np.clip(rng.beta(1.2, 1.2 * (1 - mean_cc) / mean_cc), 0.0, 0.98))
     if rng.random() < (0.5 if scene_cc < 0.25 else 0.25 if scene_cc < 0.5 else 0.0):
-        target = 0.0                    # clouds elsewhere in the scene, none over the window
+        target = 0.0  # clouds elsewhere in the scene, none over the window
     else:
         target = float(np.clip(scene_cc * rng.lognormal(0, 0.7) + rng.normal(0, 0.05), 0.0, 0.95))
     pad = 80
@@ -281,8 +341,8 @@ def scene(time, seed: int = 0, land: dict | None = None) -> xr.Dataset:
     thr = np.quantile(field[pad:-pad, pad:-pad], 1 - target) if target > 0 else np.inf
     cloud_big = field > thr
     azimuth, elevation = _sun_angles(when)
-    shift = 1500.0 / np.tan(np.radians(elevation)) / PIXEL_M        # 1.5 km high clouds
-    dr = int(round(shift * np.cos(np.radians(azimuth))))            # shadow falls away from the sun
+    shift = 1500.0 / np.tan(np.radians(elevation)) / PIXEL_M  # 1.5 km high clouds
+    dr = int(round(shift * np.cos(np.radians(azimuth))))  # shadow falls away from the sun
     dc = int(round(-shift * np.sin(np.radians(azimuth))))
     shadow_big = np.roll(cloud_big, (dr, dc), axis=(0, 1))
     window = (slice(pad, pad + ny), slice(pad, pad + nx))
@@ -307,9 +367,15 @@ def scene(time, seed: int = 0, land: dict | None = None) -> xr.Dataset:
     clear_bit = ~cloud & ~dilated
     deep = water & ~(lake & (z > level * _DEPTH_M - 1.0)) & ~river
     qa = np.zeros(SHAPE, "uint16")
-    for name, mask in (("dilated_cloud", dilated), ("cirrus", cirrus), ("cloud", cloud),
-                       ("cloud_shadow", shadow), ("clear", clear_bit), ("water", deep & clear_bit)):
-        qa |= (mask.astype("uint16") << _BIT[name])
+    for name, mask in (
+        ("dilated_cloud", dilated),
+        ("cirrus", cirrus),
+        ("cloud", cloud),
+        ("cloud_shadow", shadow),
+        ("clear", clear_bit),
+        ("water", deep & clear_bit),
+    ):
+        qa |= mask.astype("uint16") << _BIT[name]
     cloud_conf = np.where(cloud, 3, np.where(dilated, 2, 1)).astype("uint16")
     qa |= cloud_conf << _CONF_SHIFT["cloud_confidence"]
     qa |= np.where(shadow, 3, 1).astype("uint16") << _CONF_SHIFT["cloud_shadow_confidence"]
@@ -321,15 +387,26 @@ def scene(time, seed: int = 0, land: dict | None = None) -> xr.Dataset:
     x = X0 + PIXEL_M * (np.arange(nx) + 0.5)
     data = {b: (("y", "x"), dn[i]) for i, b in enumerate(REFLECTANCE_BANDS)}
     data["qa_pixel"] = (("y", "x"), qa)
-    data.update(true_water=(("y", "x"), water), true_lake=(("y", "x"), lake),
-                true_cloud=(("y", "x"), cloud), true_clear=(("y", "x"), usable))
+    data.update(
+        true_water=(("y", "x"), water),
+        true_lake=(("y", "x"), lake),
+        true_cloud=(("y", "x"), cloud),
+        true_clear=(("y", "x"), usable),
+    )
     ds = xr.Dataset(data, coords={"y": y, "x": x})
     ds.attrs.update(
-        title=f"{TITLE}: {when:%Y-%m-%d}", eolab_kind="synthetic", source=GENERATOR,
-        time=str(when), crs=f"EPSG:{EPSG}", level_fraction=level,
-        lake_area_km2=float(lake.sum() * PIXEL_AREA_KM2), water_area_km2=float(water.sum() * PIXEL_AREA_KM2),
-        cloud_fraction=float(cloud.mean()), clear_fraction=float(usable.mean()),
-        eo_cloud_cover=round(100 * scene_cc, 2), sun_azimuth=round(azimuth, 2),
+        title=f"{TITLE}: {when:%Y-%m-%d}",
+        eolab_kind="synthetic",
+        source=GENERATOR,
+        time=str(when),
+        crs=f"EPSG:{EPSG}",
+        level_fraction=level,
+        lake_area_km2=float(lake.sum() * PIXEL_AREA_KM2),
+        water_area_km2=float(water.sum() * PIXEL_AREA_KM2),
+        cloud_fraction=float(cloud.mean()),
+        clear_fraction=float(usable.mean()),
+        eo_cloud_cover=round(100 * scene_cc, 2),
+        sun_azimuth=round(azimuth, 2),
         sun_elevation=round(elevation, 2),
     )
     return ds

