@@ -21,13 +21,18 @@ per-language settings below.  What it adds on top of Sphinx:
 * **The language switcher** (``templates/eonb-language.html``, in the page
   header) links each page to the same page in the other languages, with
   ``hreflang`` and ``lang`` for screen readers, plus ``<link rel="alternate">``
-  in the head.  Links are page-relative, so they work from a folder or a USB
-  stick.
+  in the head for every language and ``x-default`` (absolute, from ``html_baseurl``).
+  The switcher's links are page-relative, so they work from a folder or a USB stick.
 * **Launch buttons** of a translated page open ``notebooks/<lang>/<lesson>.ipynb``
   (``tools/notebooks.py``); JupyterLite practice links go to the one
   JupyterLite app of the English site (its notebooks are code).
+* **Typography** of the language (French: a narrow no-break space before ``; : ? !``
+  and inside ``« »``, see :func:`eonb_book.i18n.french_typography`) on every text
+  outside code (:class:`_Typography`), so translators type plain spaces; sphinx-exercise's
+  solution titles follow ``_ui.po``'s "Solution to Exercise" (:func:`_solution_titles`).
 * Navigation titles from ``_toc.yml`` and the few strings the other
-  extensions write (quiz buttons, download tooltips, the practice box) are in
+  extensions and the themes write (quiz buttons, download tooltips, the practice box,
+  the themes' English ``aria-label`` values) are in
   ``locales/<lang>/LC_MESSAGES/_ui.po`` (see :data:`UI_STRINGS`).
 """
 
@@ -57,6 +62,7 @@ from eonb_book.i18n import (  # noqa: F401 - re-exported for the build and the t
     other_language_url,
     site_prefix,
     translate_comments,
+    typography,
 )
 from eonb_book.settings import ROOT
 
@@ -173,8 +179,18 @@ def ui_catalog(app: Sphinx) -> dict[str, str]:
     """``_ui.po`` of this build's language as {English: translation} (translated, not fuzzy)."""
     code = app.config.language or SOURCE_LANGUAGE
     if code not in _UI:
-        _UI[code] = read_catalog(ROOT / LOCALE_DIR / code / "LC_MESSAGES" / f"{UI_DOMAIN}.po")
+        words = read_catalog(ROOT / LOCALE_DIR / code / "LC_MESSAGES" / f"{UI_DOMAIN}.po")
+        typo = typography(code)
+        _UI[code] = {english: typography_html(text, typo) for english, text in words.items()}
     return _UI[code]
+
+
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def typography_html(text: str, typo) -> str:
+    """``typo`` applied to the text of an HTML fragment, not to its tags and attributes."""
+    return "".join(part if part.startswith("<") else typo(part) for part in _TAG.split(text))
 
 
 def read_catalog(po: Path) -> dict[str, str]:
@@ -244,13 +260,13 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
     here = app.config.language or SOURCE_LANGUAGE
     links = []
     for code, (name, title) in LANGUAGES.items():
-        if code == here:
-            continue
-        url = other_language_url(pagename, here, code)
-        links.append({"code": code, "name": name, "title": title, "url": url})
-        alternate = f'<link rel="alternate" hreflang="{code}" href="{url}" />\n'
-        context["metatags"] = context.get("metatags", "") + alternate
+        if code != here:
+            url = other_language_url(pagename, here, code)
+            links.append({"code": code, "name": name, "title": title, "url": url})
     context["eonb_languages"] = links
+    context["metatags"] = context.get("metatags", "") + alternate_links(
+        pagename, here, app.config.html_baseurl
+    )
     context["eonb_language_label"] = ui(app, "Language")
     if here == SOURCE_LANGUAGE:
         return
@@ -264,6 +280,26 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
         return url
 
     context["pathto"] = pathto_lite_shared
+
+
+def alternate_links(pagename: str, here: str, baseurl: str = "") -> str:
+    """``<link rel="alternate" hreflang>`` of a page: every language (the page itself
+    included) and ``x-default`` (the English source), as search engines ask.  Absolute
+    when the site has a public address (``html_baseurl``; search engines want full
+    URLs), page-relative otherwise.  A ``<link>`` is never fetched by a browser."""
+    root = (baseurl or "").rstrip("/") + "/" if baseurl else ""
+    if root and here != SOURCE_LANGUAGE and root.endswith("/" + site_prefix(here)):
+        root = root[: -len(site_prefix(here))]
+    tags = []
+    for code in [*LANGUAGES, "x-default"]:
+        target = SOURCE_LANGUAGE if code == "x-default" else code
+        url = (
+            root + site_prefix(target) + pagename + ".html"
+            if root
+            else other_language_url(pagename, here, target)
+        )
+        tags.append(f'<link rel="alternate" hreflang="{code}" href="{url}" />\n')
+    return "".join(tags)
 
 
 def _page_context_late(
@@ -281,7 +317,9 @@ def _page_context_late(
     if isinstance(footer, str):
         context["theme_extra_footer"] = _translate_html(app, footer)
     if "body" in context:
-        context["body"] = translate_body(context["body"], ui_catalog(app))
+        context["body"] = translate_body(
+            context["body"], ui_catalog(app), typography(app.config.language)
+        )
 
 
 QUIZ_JS_STRINGS = (
@@ -336,17 +374,55 @@ UI_STRINGS = [
             "wrong",
         )
     ],
+    # sphinx-exercise's solution title, "Solution to" + "Exercise 3 (...)": the whole
+    # phrase, for languages whose grammar needs more than those two words (_SolutionTitles)
+    ("Solution to Exercise", "_ext/eonb_i18n.py"),
+    # The themes' labels for screen readers that they leave in English (THEME_LABELS)
+    *[
+        (text, "sphinx-book-theme / pydata-sphinx-theme")
+        for text in (
+            "Search this book...",
+            "Launch interactive content",
+            "Source repositories",
+            "Main",
+            "Page",
+        )
+    ],
     # book/_static/quiz.js: the feedback after "Check"
     *[(text, "book/_static/quiz.js") for text in QUIZ_JS_STRINGS],
 ]
 
 
-def translate_body(body: str, words: dict[str, str]) -> str:
-    """A page body's fixed interface words (quiz, practice box) in another language.
+THEME_LABELS = (
+    "Search this book...",
+    "Launch interactive content",
+    "Source repositories",
+    "Main",
+    "Page",
+)
+
+
+def translate_theme_labels(html: str, words: dict[str, str]) -> str:
+    """The themes' English ``aria-label`` and ``placeholder`` values (:data:`THEME_LABELS`)
+    in the page's language, so a screen reader reads them in the voice of the page."""
+    from html import escape
+
+    for text in THEME_LABELS:
+        if words.get(text, text) != text:
+            for attr in ("aria-label", "placeholder"):
+                html = html.replace(f'{attr}="{text}"', f'{attr}="{escape(words[text])}"')
+    return html
+
+
+def translate_body(body: str, words: dict[str, str], typo=None) -> str:
+    """A page body's fixed interface words (quiz, practice box) in another language
+    (``typo``: the language's spacing rules, see :func:`eonb_book.i18n.typography`).
 
     Only the elements the extensions write are touched, never the lesson text."""
     import json
     from html import escape
+
+    colon = (typo or (lambda text: text))(" : ")
 
     def w(text):
         return escape(words.get(text, text), quote=False)
@@ -369,10 +445,10 @@ def translate_body(body: str, words: dict[str, str]) -> str:
             ),
             body,
         )
-        body = re.sub(r"<strong>Answer: ", lambda m: f"<strong>{w('Answer')} : ", body)
+        body = re.sub(r"<strong>Answer: ", lambda m: f"<strong>{w('Answer')}{colon}", body)
         body = re.sub(
             r"<strong>([A-Z]): (right|wrong)\.</strong>",
-            lambda m: f"<strong>{m.group(1)} : {w(m.group(2))}.</strong>",
+            lambda m: f"<strong>{m.group(1)}{colon}{w(m.group(2))}.</strong>",
             body,
         )
         body = re.sub(
@@ -421,11 +497,11 @@ def _translate_navigation(app: Sphinx, exception) -> None:
             walk(e.get("chapters"))
 
     toc_file = Path(app.srcdir) / "_toc.yml"
-    if not toc_file.exists():  # a one-page build has no navigation
-        return
-    toc = yaml.safe_load(toc_file.read_text(encoding="utf-8"))
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
+    if toc_file.exists():  # a one-page build has no navigation
+        toc = yaml.safe_load(toc_file.read_text(encoding="utf-8"))
+        for part in toc.get("parts", []):
+            walk(part.get("chapters"))
+    typo = typography(app.config.language)
     from html import escape
 
     out = Path(app.outdir)
@@ -434,7 +510,11 @@ def _translate_navigation(app: Sphinx, exception) -> None:
         if "lite" in rel or "_static" in rel:
             continue
         html = page.read_text(encoding="utf-8")
-        new = html
+        # The template's <title> (|striptags) turns the typography's spaces back into plain ones.
+        new = re.sub(
+            r"<title>([^<]*)</title>", lambda m: f"<title>{typo(m.group(1))}</title>", html, count=1
+        )
+        new = translate_theme_labels(new, catalog)
         for title in titles:
             fr = catalog.get(title, title)
             if fr != title:
@@ -451,12 +531,15 @@ def setup(app: Sphinx) -> dict:
     _wrap_quiz()
     app.add_transform(_ExerciseTitles)
     app.add_transform(_TranslatedExerciseRegistry)
+    app.add_transform(_Typography)
     app.add_css_file("eonb-i18n.css")
     app.connect("config-inited", _configure, priority=300)
     app.connect("builder-inited", _no_execution_for_gettext, priority=100)
     app.connect("source-read", _source_read)
     app.connect("doctree-read", _comments_to_catalog)
     app.connect("doctree-resolved", _translate_code)
+    app.connect("doctree-resolved", _solution_titles, priority=600)
+    app.connect("doctree-resolved", _typography_resolved, priority=900)
     app.connect("html-page-context", _page_context, priority=400)
     app.connect("html-page-context", _page_context_late, priority=700)
     app.connect("build-finished", _translate_navigation, priority=850)
@@ -469,15 +552,16 @@ _PENDING = "eonb_i18n_messages"
 
 
 def _wrap_quiz() -> None:
-    """Every text of a ``{quiz}`` (question, options, explanations) goes through the page's
-    catalogue: recorded as a message by the gettext build, translated by the others."""
+    """Every text of a ``{quiz}`` (question, options, explanations, hint: whatever passes
+    ``QuizDirective._text``) goes through the page's catalogue: recorded as a message by
+    the gettext build, translated by the others."""
     import eonb_quiz
 
-    if getattr(eonb_quiz.QuizDirective._inline, "eonb_i18n", False):
+    if getattr(eonb_quiz.QuizDirective._text, "eonb_i18n", False):
         return
-    original = eonb_quiz.QuizDirective._inline
+    original = eonb_quiz.QuizDirective._text
 
-    def _inline(self, text):
+    def _text(self, text):
         env = self.state.document.settings.env
         message = " ".join(str(text).split())
         if env.app.builder.name == "gettext" and message:
@@ -488,8 +572,8 @@ def _wrap_quiz() -> None:
                 text = catalog.gettext(message)
         return original(self, text)
 
-    _inline.eonb_i18n = True
-    eonb_quiz.QuizDirective._inline = _inline
+    _text.eonb_i18n = True
+    eonb_quiz.QuizDirective._text = _text
 
 
 class _ExerciseTitles(SphinxTransform):
@@ -519,9 +603,10 @@ class _ExerciseTitles(SphinxTransform):
 class _TranslatedExerciseRegistry(SphinxTransform):
     """sphinx-exercise keeps a copy of each exercise made *before* translation and builds
     its solution's title ("Solution de Exercice 1 (...)") from it: refresh the copy once
-    Sphinx's Locale transform (20) has translated the exercise's title."""
+    Sphinx's Locale transform (20) has translated the exercise's title, and smart quotes
+    (750) and the language's typography (800) have set it."""
 
-    default_priority = 25
+    default_priority = 850
 
     def apply(self, **kwargs) -> None:
         registry = getattr(self.env, "sphinx_exercise_registry", None)
@@ -532,6 +617,104 @@ class _TranslatedExerciseRegistry(SphinxTransform):
         for node in self.document.findall(is_exercise_node):
             if node.get("label") in registry:
                 registry[node["label"]]["node"] = node.deepcopy()
+
+
+def _solution_titles(app: Sphinx, doctree, docname: str) -> None:
+    """Translated build: sphinx-exercise writes a solution's title as "Solution to" and a
+    link "Exercise 3 (...)", two pieces French cannot join without an article: when
+    ``_ui.po`` translates the whole phrase "Solution to Exercise" ("Solution de
+    l'exercice"), the title follows it ("Solution de l'exercice 3 (...)")."""
+    language = app.config.language or SOURCE_LANGUAGE
+    phrase = ui(app, "Solution to Exercise")
+    if language == SOURCE_LANGUAGE or phrase == "Solution to Exercise":
+        return
+    try:
+        from sphinx_exercise.nodes import solution_node
+    except ImportError:
+        return
+    from sphinx.locale import get_translation
+
+    translate = get_translation("exercise")
+    head, word = str(translate("Solution to")), str(translate("Exercise"))
+    if not phrase.startswith(head + " "):
+        return
+    tail = phrase[len(head) :].strip()
+    for node in doctree.findall(solution_node):
+        title = node.children[0] if node.children else None
+        if not isinstance(title, nodes.title) or len(title.children) < 2:
+            continue
+        first, link = title.children[0], title.children[1]
+        if (
+            not isinstance(first, nodes.Text)
+            or str(first).strip() != head
+            or not isinstance(link, nodes.reference)
+            or not link.children
+            or not isinstance(link.children[0], nodes.Text)
+        ):
+            continue
+        text = str(link.children[0])
+        if text.lstrip().startswith(word):
+            new = " " + tail + text.lstrip()[len(word) :]
+            link.replace(link.children[0], nodes.Text(new))
+            node["title"] = head + new
+
+
+_SKIP_TYPOGRAPHY = (
+    nodes.literal,
+    nodes.literal_block,
+    nodes.math,
+    nodes.math_block,
+    nodes.raw,
+    nodes.comment,
+    nodes.doctest_block,
+    nodes.problematic,
+    nodes.system_message,
+)
+
+
+def apply_typography(doctree, typo) -> None:
+    """``typo`` on every text of ``doctree`` outside code, math and raw HTML; the quiz
+    hint (shown as text by quiz.js) too.  Attributes (URLs, ids, classes) are untouched."""
+    import eonb_quiz
+
+    def in_code(node):
+        while node is not None:
+            if isinstance(node, _SKIP_TYPOGRAPHY):
+                return True
+            node = node.parent
+        return False
+
+    for text in list(doctree.findall(nodes.Text)):
+        if text.parent is None or in_code(text.parent):
+            continue
+        new = typo(str(text))
+        if new != str(text):
+            text.parent.replace(text, nodes.Text(new))
+    if isinstance(doctree.get("title"), str):  # the page's <title>, copied before this
+        doctree["title"] = typo(doctree["title"])
+    for element in doctree.findall(eonb_quiz.html_element):
+        if element["attrs"].get("data-hint"):
+            element["attrs"]["data-hint"] = typo(element["attrs"]["data-hint"])
+
+
+class _Typography(SphinxTransform):
+    """Translated build: the typography of the language (French: a narrow no-break space
+    before ``; : ? !`` and inside ``« »``), so translators can type plain spaces.  After
+    the Locale transform (20) and Sphinx's smart quotes (750)."""
+
+    default_priority = 800
+
+    def apply(self, **kwargs) -> None:
+        language = self.config.language or SOURCE_LANGUAGE
+        if language != SOURCE_LANGUAGE and self.app.builder.name != "gettext":
+            apply_typography(self.document, typography(language))
+
+
+def _typography_resolved(app: Sphinx, doctree, docname: str) -> None:
+    """The same on what is written after reading (solution titles, resolved references)."""
+    language = app.config.language or SOURCE_LANGUAGE
+    if language != SOURCE_LANGUAGE and app.builder.name != "gettext":
+        apply_typography(doctree, typography(language))
 
 
 # --------------------------------------------------------------------------- generated pages
@@ -626,7 +809,9 @@ def translated_config(code: str, root: Path = ROOT) -> dict:
     ui_strings = read_catalog(root / LOCALE_DIR / code / "LC_MESSAGES" / f"{UI_DOMAIN}.po")
     if html.get("extra_footer"):
         key = " ".join(html["extra_footer"].split())
-        html["extra_footer"] = ui_strings.get(key, html["extra_footer"])
+        html["extra_footer"] = typography_html(
+            ui_strings.get(key, html["extra_footer"]), typography(code)
+        )
     return config
 
 

@@ -93,8 +93,13 @@ def _fmt(value: float) -> str:
 class QuizDirective(Directive):
     has_content = True
 
+    def _text(self, text) -> str:
+        """One text of the quiz as the page shows it: every translatable field (question,
+        option, why, hint) passes here, so a translated build can swap it (eonb_i18n)."""
+        return str(text).strip()
+
     def _inline(self, text) -> list[nodes.Node]:
-        parsed, messages = self.state.inline_text(str(text).strip(), self.lineno)
+        parsed, messages = self.state.inline_text(self._text(text), self.lineno)
         return list(parsed) + list(messages)
 
     def run(self) -> list[nodes.Node]:
@@ -257,7 +262,7 @@ class QuizDirective(Directive):
                 "a question needs `options:` (multiple choice) or `answer:` (a number)"
             )
         if item.get("hint"):
-            attrs["data_hint"] = str(item["hint"])
+            attrs["data_hint"] = self._text(item["hint"])
         fieldset.append(
             el(
                 "p",

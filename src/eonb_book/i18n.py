@@ -88,3 +88,32 @@ def translate_comments(code: str, gettext) -> str:
             head = lines[line][:column]
             lines[line] = head + "# " + new
     return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- typography
+
+NNBSP = "\u202f"  # narrow no-break space (U+202F)
+_SPACES = "[ \u00a0\u2009\u202f]"
+_BEFORE_MARK = re.compile(_SPACES + r"+(?=[;:?!»])")
+_AFTER_OPEN = re.compile("«" + _SPACES + "*")
+_BEFORE_CLOSE = re.compile(_SPACES + "*»")
+
+
+def french_typography(text: str) -> str:
+    """French spacing: a narrow no-break space before ``; : ? !`` and inside ``« »``.
+
+    Translators type plain spaces; only a space already typed before ``; : ? !``
+    becomes a narrow no-break space (``10:30``, ``http://`` and ``?!`` stay as they
+    are), while guillemets always get one inside.  Idempotent."""
+    text = _BEFORE_MARK.sub(NNBSP, text)
+    text = _AFTER_OPEN.sub("«" + NNBSP, text)
+    return _BEFORE_CLOSE.sub(NNBSP + "»", text)
+
+
+# language -> the spacing rules of its text (languages absent here keep their text as is)
+TYPOGRAPHY = {"fr": french_typography}
+
+
+def typography(code: str):
+    """The typography function of language ``code`` (identity for a language with none)."""
+    return TYPOGRAPHY.get(code, lambda text: text)
