@@ -193,7 +193,7 @@ def test_headings_are_in_order(site_dir: Path):
         levels = [int(h.name[1]) for h in article(soup(path)).find_all(re.compile(r"^h[1-6]$"))]
         if levels.count(1) != 1:
             problems.append(f"{rel}: {levels.count(1)} <h1> headings (want exactly one)")
-        for before, after in zip(levels, levels[1:]):
+        for before, after in zip(levels, levels[1:], strict=False):
             if after > before + 1:
                 problems.append(f"{rel}: heading level jumps from h{before} to h{after}")
                 break

@@ -91,7 +91,7 @@ def independent_totals(da: xr.DataArray, shapes, by: str) -> dict[str, float]:
     xx, yy = np.meshgrid(da.x.values, da.y.values)
     values = np.nan_to_num(da.values.astype("float64"))
     totals = {}
-    for name, geom in zip(shapes[by], shapes.geometry):
+    for name, geom in zip(shapes[by], shapes.geometry, strict=True):
         inside = shapely.contains_xy(geom, xx, yy)
         totals[name] = float((values * inside * row_area_ha[:, None]).sum())
     return totals
@@ -145,7 +145,7 @@ def test_a_degree_of_longitude_shrinks_with_the_cosine_of_latitude():
     ).rio.write_crs("EPSG:4326")
     area = regions.pixel_area_ha(grid)  # 1° wide, 30° tall cells centred on 60, 30 and 0°N
     geod = Geod(ellps="WGS84")
-    for lat, got in zip((60.0, 30.0, 0.0), area.values[:, 0]):
+    for lat, got in zip((60.0, 30.0, 0.0), area.values[:, 0], strict=True):
         exact = abs(
             geod.polygon_area_perimeter(
                 [-0.5, 0.5, 0.5, -0.5], [lat - 15, lat - 15, lat + 15, lat + 15]

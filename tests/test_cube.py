@@ -94,12 +94,12 @@ def test_the_server_stops_when_the_block_fails(tmp_path):
         with cube.serve(tmp_path) as server:
             port = int(server.url.rsplit(":", 1)[1].strip("/"))
             assert _get(server, "/a.bin")[0] == 200
-            1 / 0
+            _ = 1 / 0
     assert not server.running and not _server_threads()
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection(("127.0.0.1", port), timeout=2).close()
     with pytest.raises(RuntimeError, match="not running"):
-        server.url
+        _ = server.url
 
 
 def test_stopping_hangs_up_on_idle_keep_alive_clients(tmp_path):

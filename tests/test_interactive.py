@@ -103,7 +103,7 @@ def test_coastlines_follow_the_longitude_convention_of_the_data():
     flat = [x for seg in xs for x in seg]
     assert min(flat) < -100 and max(flat) <= 180
     xs, _ = interactive.coastline_segments(0, 359)
-    assert all(abs(a - b) <= 180 for seg in xs for a, b in zip(seg, seg[1:])), (
+    assert all(abs(a - b) <= 180 for seg in xs for a, b in zip(seg, seg[1:], strict=False)), (
         "a segment jumps across the map"
     )
 

@@ -100,7 +100,7 @@ def test_the_truth_is_the_literature_emission_cut_and_the_column_change_it_cause
     """The generator injects NOx emission cuts from the literature (no solved, unphysical cuts);
     the truth is the column change that cut alone causes; the published observed changes (weather
     included) are kept beside it, each labelled with its kind."""
-    for region, (_, truth) in regions.items():
+    for _region, (_, truth) in regions.items():
         table = truth.to_dataframe()
         lit = no2.LOCKDOWNS.set_index("city").loc[table.index]
         np.testing.assert_allclose(table.emission_cut_pct, lit.emission_cut_pct, atol=0.01)

@@ -338,7 +338,7 @@ def test_french_notebooks_have_french_text_and_the_same_code():
     fr = notebooks.lesson_notebook(ROOT / "book" / "first-map.md", lang="fr")
     assert [c.cell_type for c in en.cells] == [c.cell_type for c in fr.cells]
     assert fr.cells[1].source.startswith("# Votre première carte")
-    for a, b in zip(en.cells[1:], fr.cells[1:]):
+    for a, b in zip(en.cells[1:], fr.cells[1:], strict=True):
         if a.cell_type == "code":
             assert re.sub(r"#.*", "", a.source) == re.sub(r"#.*", "", b.source)
     assert 'os.environ.setdefault("EOLAB_LANG", "fr")' in fr.cells[0].source

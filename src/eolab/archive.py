@@ -263,7 +263,7 @@ def find_files(root: str | os.PathLike, **facets) -> pd.DataFrame:
             match = _PERIOD.search(path.name)
             rows.append(
                 {
-                    **dict(zip(CMIP6_FACETS, parts)),
+                    **dict(zip(CMIP6_FACETS, parts, strict=False)),
                     "period": f"{match.group(1)}-{match.group(2)}" if match else "",
                     "path": str(path),
                 }

@@ -77,7 +77,7 @@ def coastline_segments(
             if wrap:
                 x = x % 360
             breaks = np.flatnonzero(np.abs(np.diff(x)) > 180) + 1
-            for seg_x, seg_y in zip(np.split(x, breaks), np.split(y, breaks)):
+            for seg_x, seg_y in zip(np.split(x, breaks), np.split(y, breaks), strict=True):
                 if seg_x.size > 1:
                     xs.append(seg_x.round(3).tolist())
                     ys.append(seg_y.round(3).tolist())

@@ -138,7 +138,9 @@ def _as_city(city) -> City:
 def _latitude_longitude(grid):
     """``grid`` with coordinates named ``latitude`` and ``longitude`` (renamed from ``lat``/``lon``)."""
     names = lat_lon_names(grid, "latitude", "longitude", what=("latitude", "longitude"))
-    return grid.rename({k: v for k, v in zip(names, ("latitude", "longitude")) if k != v})
+    return grid.rename(
+        {k: v for k, v in zip(names, ("latitude", "longitude"), strict=True) if k != v}
+    )
 
 
 def distance_km(lat, lon, lat0: float, lon0: float):

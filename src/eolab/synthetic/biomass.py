@@ -209,7 +209,7 @@ def protected_areas():
 
     rng = np.random.default_rng(21037)
     shapes = []
-    for name, clat, clon, a_lat, a_lon, angle in _PROTECTED:
+    for _name, clat, clon, a_lat, a_lon, angle in _PROTECTED:
         theta = np.linspace(0, 2 * np.pi, 72, endpoint=False)
         wobble = (
             1
@@ -218,7 +218,7 @@ def protected_areas():
         )
         ring = [
             (clon + a_lon * w * np.cos(t), clat + a_lat * w * np.sin(t))
-            for t, w in zip(theta, wobble)
+            for t, w in zip(theta, wobble, strict=True)
         ]
         poly = affinity.rotate(Polygon(ring), angle, origin=(clon, clat))
         shapes.append(poly)

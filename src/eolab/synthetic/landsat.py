@@ -127,7 +127,7 @@ def _lonlat_footprint():
     x1, y1 = X0 + PIXEL_M * SHAPE[1], Y0 - PIXEL_M * SHAPE[0]
     ring = [(X0, Y0), (x1, Y0), (x1, y1), (X0, y1), (X0, Y0)]
     ll = [tuple(round(v, 6) for v in to_ll.transform(x, y)) for x, y in ring]
-    lons, lats = zip(*ll)
+    lons, lats = zip(*ll, strict=True)
     return {"type": "Polygon", "coordinates": [ll]}, [min(lons), min(lats), max(lons), max(lats)]
 
 

@@ -208,7 +208,7 @@ def _model(region: str, seed: int):
     default_cut, d0, d1 = _REGION_DEFAULT[region]
     profile, cut = [], np.full(len(town), default_cut)
     table = LOCKDOWNS[LOCKDOWNS.region == region].set_index("city")
-    for k, c in town.iterrows():
+    for _k, c in town.iterrows():
         start, end = (
             (table.loc[c["name"], "start"], table.loc[c["name"], "end"]) if c.named else (d0, d1)
         )
