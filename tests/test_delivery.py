@@ -195,7 +195,11 @@ def test_practice_cells_leave_the_lessons_variables_alone(doc, source):
         if not practice[i]:
             continue
         before = set().union(
-            *[_code_names(c.source, ast.Store) for c, p in zip(cells[:i], practice, strict=False) if not p]
+            *[
+                _code_names(c.source, ast.Store)
+                for c, p in zip(cells[:i], practice, strict=False)
+                if not p
+            ]
         )
         later = set().union(*[_code_names(c.source, ast.Load) for c in cells[i + 1 :]])
         clash = (
