@@ -58,7 +58,8 @@ def checkout(target: Path) -> Path:
 
 
 def resolve(requirements: list[str], python: str, tmp: Path) -> dict[str, str]:
-    """``{normalised name: version}`` pip resolves for ``requirements`` on ``python`` (Linux x86_64), binary
+    """``{normalised name: version}`` pip resolves for ``requirements`` on ``python`` (Linux
+    x86_64), binary
     wheels only, from the downloaded wheels (no index): ``pip install --dry-run --report``."""
     report = tmp / f"report-{python}.json"
     command = [

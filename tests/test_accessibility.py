@@ -1,4 +1,5 @@
-"""The course is usable by everyone: screen readers, keyboards, low vision, colour-vision deficiency.
+"""The course is usable by everyone: screen readers, keyboards, low vision, colour-vision
+deficiency.
 
 * axe-core (the accessibility engine behind many browser audits, shipped
   inside ``axe-playwright-python`` so nothing is downloaded) audits every

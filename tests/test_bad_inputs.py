@@ -94,7 +94,8 @@ def qa_stack():
 
 
 # ----------------------------------------------------------------- the table
-# (id, origin, call, expected): expected is ("error", ExceptionType, regex) or ("value", check(result) -> bool)
+# (id, origin, call, expected): expected is ("error", ExceptionType, regex) or ("value",
+# check(result) -> bool)
 E = "error"
 V = "value"
 # Labels measured by running this table against the code before issue 20 (main at 42569bd):
@@ -398,7 +399,8 @@ CASES = [
         (
             E,
             ValueError,
-            r"EPSG:3857.*does not preserve area.*(3\.9\d|4\.0\d) times the true areas.*[Rr]eproject",
+            r"EPSG:3857.*does not preserve area.*(3\.9\d|4\.0\d) times the true "
+            r"areas.*[Rr]eproject",
         ),
     ),
     (

@@ -173,7 +173,8 @@ def test_pixel_areas_are_ellipsoidal_not_spherical():
         exact = abs(geod.polygon_area_perimeter(xs, ys)[0]) / 1e4
         assert pixel(lat) == pytest.approx(exact, rel=1e-5)
     area = pixel(0.005)
-    # at the equator a 0.01° pixel is 1.1057 km (latitude) x 1.1132 km (longitude), not 1.1132 km square
+    # at the equator a 0.01° pixel is 1.1057 km (latitude) x 1.1132 km (longitude), not 1.1132 km
+    # square
     assert area == pytest.approx(1.10574 * 1.11320 * 100, rel=1e-4)  # ha
     spherical = (regions.AUTHALIC_RADIUS_M * np.radians(0.01)) ** 2 / 1e4
     assert area / spherical == pytest.approx(1 - 0.0045, abs=0.0005)

@@ -1,4 +1,5 @@
-"""The pixel-access service: it stays on this machine, always stops, answers clearly, and saves bytes.
+"""The pixel-access service: it stays on this machine, always stops, answers clearly, and saves
+bytes.
 
 Specifications of ``eolab.pixel_access`` (formerly ``eolab.cube``):
 
@@ -60,7 +61,8 @@ def _get(server, path, headers=None, method="GET"):
         conn.close()
 
 
-# --------------------------------------------------------------------------- the service stays local
+# --------------------------------------------------------------------------- the service stays
+# local
 
 
 @pytest.mark.parametrize(

@@ -86,7 +86,8 @@ def test_maps_travel_in_the_page_as_bytes_of_002_degC_with_gaps_transparent():
 
     assert isinstance(slider.format, CustomJSTickFormatter)
     assert slider.format.args["months"][:2] == ["2014-01", "2014-02"]
-    # coastlines (Natural Earth, shipped offline) are drawn over the map, in the data's 0-360 longitudes
+    # coastlines (Natural Earth, shipped offline) are drawn over the map, in the data's 0-360
+    # longitudes
     coasts = [m for m in layout.references() if isinstance(m, MultiLine)]
     assert coasts, "the map has no coastlines"
     source = next(
@@ -134,7 +135,8 @@ def lesson_page(site_dir: Path) -> Path:
     if not page.exists():
         pytest.fail(
             f"{page} is not built: build the site, or Lesson 5 alone with "
-            "`tools/build_lesson.py book/lesson5-dask.md` and EONB_SITE=_build/lessons/lesson5-dask/_build/html"
+            "`tools/build_lesson.py book/lesson5-dask.md` and "
+            "EONB_SITE=_build/lessons/lesson5-dask/_build/html"
         )
     return page
 
@@ -155,7 +157,10 @@ def test_the_extension_refuses_a_page_that_loads_bokeh_from_a_cdn():
 
     body = '<script src="https://cdn.bokeh.org/bokeh/release/bokeh-3.9.2.min.js"></script>'
     assert eonb_interactive._CDN.search(body)
-    inline = '<script>const js_urls = ["https://cdn.bokeh.org/bokeh/release/bokeh-3.9.2.min.js"];</script>'
+    inline = (
+        "<script>const js_urls = "
+        '["https://cdn.bokeh.org/bokeh/release/bokeh-3.9.2.min.js"];</script>'
+    )
     assert eonb_interactive._CDN.search(inline), (
         "Bokeh's notebook output fetches BokehJS from its CDN"
     )

@@ -192,7 +192,8 @@ def test_template_is_not_part_of_the_site():
         ("Learning objectives", r":::\{admonition\} Learning objectives\n"),
         (
             "at least 3",
-            r"```\{exercise\} TEMPLATE: a third task\n(.*\n)*?```\n\n```\{solution-start\}(.*\n)*?```\{solution-end\}\n```\n",
+            r"```\{exercise\} TEMPLATE: a third "
+            r"task\n(.*\n)*?```\n\n```\{solution-start\}(.*\n)*?```\{solution-end\}\n```\n",
         ),
         (
             "no solution",

@@ -165,7 +165,8 @@ def test_pages_are_readable_with_javascript_off(
             )
         if len(seen["images"]) < len(expected["images"]):
             problems.append(
-                f"{rel}: {len(seen['images'])} images without JavaScript, {len(expected['images'])} with it"
+                f"{rel}: {len(seen['images'])} images without JavaScript, "
+                f"{len(expected['images'])} with it"
             )
         problems += [
             f"{rel}: image {i['src']} does not show" for i in seen["images"] if not i["ok"]

@@ -1,4 +1,5 @@
-"""NO2 and the lockdowns: the synthetic Sentinel-5P data are realistic, and the analysis recovers the truth.
+"""NO2 and the lockdowns: the synthetic Sentinel-5P data are realistic, and the analysis recovers
+the truth.
 
 * The truth is the column change caused by a NOx emission cut taken from the
   literature (per city, with its source and kind: city value, regional
@@ -64,7 +65,8 @@ def test_each_citys_lockdown_drop_is_recovered_within_tolerance(regions, region)
     changes = pollution.city_changes(pollution.quality_filter(data), windows(truth))
     error = changes.change_pct - truth.true_change_pct
     assert (abs(error) <= TOLERANCE_PP).all(), (
-        f"{region}: estimated minus injected change (percentage points): {error.to_series().round(1).to_dict()}"
+        f"{region}: estimated minus injected change (percentage points): "
+        f"{error.to_series().round(1).to_dict()}"
     )
     assert (changes.change_pct < -10).all(), "every named city shows a clear drop"
     assert (changes.ci_low_pct < changes.change_pct).all() and (

@@ -102,6 +102,8 @@ def check_area_crs(crs, x: float, y: float, what: str = "the data") -> None:
     if not np.isfinite(scale) or abs(scale - 1) > 0.02:
         raise ValueError(
             f"{what} are in {crs.name} ({crs.to_string()}), which does not preserve area: at "
-            f"{lat:.1f}° its map areas are {scale:.2f} times the true areas. Reproject to an equal-area or "
-            "local projected CRS first (the UTM zone, or EPSG:6933), e.g. da.rio.reproject('EPSG:32633')"
+            f"{lat:.1f}° its map areas are {scale:.2f} times the true areas. Reproject to an "
+            "equal-area or "
+            "local projected CRS first (the UTM zone, or EPSG:6933), e.g. "
+            "da.rio.reproject('EPSG:32633')"
         )

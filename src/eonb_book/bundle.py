@@ -1,6 +1,7 @@
 """The offline bundle: the whole website as one zip for a USB stick.
 
-    .venv/bin/python tools/offline_bundle.py --site _build/html --out _build/eo-notebooks-offline.zip
+    .venv/bin/python tools/offline_bundle.py --site _build/html --out
+    _build/eo-notebooks-offline.zip
     .venv/bin/python tools/offline_bundle.py ... --pyodide /path/to/pyodide   # + JupyterLite kernel
 
 Unzipped, ``eo-notebooks/index.html`` opens from disk: every page, figure,

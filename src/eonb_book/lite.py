@@ -317,7 +317,8 @@ def main(argv: list[str] | None = None) -> int:
     pages = [(doc, src, f"../../{doc}.html") for doc, src in toc.pages()]
     for p in write_contents(pages, args.out):
         print(
-            f"{p.path}: {sum(c.cell_type == 'code' for c in p.cells)} code cells, data {p.data or '-'}"
+            f"{p.path}: {sum(c.cell_type == 'code' for c in p.cells)} code cells, data "
+            f"{p.data or '-'}"
         )
     return 0
 

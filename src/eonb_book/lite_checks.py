@@ -37,7 +37,8 @@ def feedback(answer, expected, tolerance, unit="", mistakes=()):
 # mistakes() (value, why) and check_answer(answer), and checks the learner's ``my_answer``.
 CHECKS: dict[str, tuple[str, str]] = {
     "book/lesson1-notebooks-sst": (
-        "**Your turn.** What was the plain (unweighted) Niño-3.4 index of December 2009, in °C? Set `my_answer` to the number you read, then run the cell.",
+        "**Your turn.** What was the plain (unweighted) Niño-3.4 index of December 2009, in °C? "
+        "Set `my_answer` to the number you read, then run the cell.",
         """\
 def expected_answer():
     return float(index.sel(time="2009-12")[0])
@@ -58,7 +59,8 @@ my_answer = ...   # your answer, °C
 check_answer(my_answer)""",
     ),
     "book/lesson2-no2-lockdown": (
-        "**Your turn.** By how many percent did the (synthetic) NO₂ change between `before` and `during`? Set `my_answer` (a fall is negative).",
+        "**Your turn.** By how many percent did the (synthetic) NO₂ change between `before` and "
+        "`during`? Set `my_answer` (a fall is negative).",
         """\
 def expected_answer():
     return 100 * (during.mean() / before.mean() - 1)
@@ -79,7 +81,8 @@ my_answer = ...   # your answer, %
 check_answer(my_answer)""",
     ),
     "book/lesson2-biomass-shapefiles": (
-        "**Your turn.** How much carbon (Mg C) do the four toy pixels hold, with the IPCC carbon fraction 0.47? Set `my_answer`.",
+        "**Your turn.** How much carbon (Mg C) do the four toy pixels hold, with the IPCC carbon "
+        "fraction 0.47? Set `my_answer`.",
         """\
 def expected_answer():
     return 0.47 * float(toy_biomass)
@@ -101,7 +104,8 @@ my_answer = ...   # your answer, Mg C
 check_answer(my_answer)""",
     ),
     "book/lesson3-data-cube": (
-        "**Your turn.** A pixel was observed clear in 40 scenes and wet in 10 of them; it was cloudy in 20 more. What is its water frequency in percent? Set `my_answer`.",
+        "**Your turn.** A pixel was observed clear in 40 scenes and wet in 10 of them; it was "
+        "cloudy in 20 more. What is its water frequency in percent? Set `my_answer`.",
         """\
 clear, wet, cloudy = 40, 10, 20
 
@@ -123,7 +127,8 @@ my_answer = ...   # your answer, %
 check_answer(my_answer)""",
     ),
     "book/lesson4-pixel-access": (
-        "**Your turn.** How many chunks of the *space-optimised* layout does one pixel's ten-year series touch? Set `my_answer`.",
+        "**Your turn.** How many chunks of the *space-optimised* layout does one pixel's "
+        "ten-year series touch? Set `my_answer`.",
         """\
 def expected_answer():
     return chunks_touched(layouts["space"], 3653, 1, 1)
@@ -143,7 +148,8 @@ my_answer = ...   # your answer, chunks
 check_answer(my_answer)""",
     ),
     "book/lesson5-dask": (
-        "**Your turn.** What is the mean of all the values, in °C, from the running sum? Set `my_answer`.",
+        "**Your turn.** What is the mean of all the values, in °C, from the running sum? Set "
+        "`my_answer`.",
         """\
 def expected_answer():
     return running_sum / count
@@ -164,7 +170,8 @@ my_answer = ...   # your answer, °C
 check_answer(my_answer)""",
     ),
     "book/lesson6-teaching": (
-        "**Your turn.** How many of the platforms in the table work with no internet connection? Set `my_answer`.",
+        "**Your turn.** How many of the platforms in the table work with no internet connection? "
+        "Set `my_answer`.",
         """\
 def expected_answer():
     return int(platforms["offline"].sum())

@@ -62,7 +62,8 @@ TITLE = "SYNTHETIC above-ground biomass of Kenya (imitating NCEO / ESA CCI Bioma
 REAL_PRODUCT = (
     "NCEO Africa above-ground biomass map (Rodríguez-Veiga et al., 100 m; from the University "
     "of Leicester / NCEO and the CEDA archive) and ESA Climate Change Initiative Biomass AGB maps "
-    "(100 m; 2010 and 2015-2021, version 6 adds 2007 and 2022; https://climate.esa.int/en/projects/biomass/, "
+    "(100 m; 2010 and 2015-2021, version 6 adds 2007 and 2022; "
+    "https://climate.esa.int/en/projects/biomass/, "
     "data on the CEDA archive)"
 )
 CRS = "EPSG:4326"

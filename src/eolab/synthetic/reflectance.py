@@ -52,7 +52,10 @@ from eolab.dataset_info import DatasetInfo
 
 GENERATOR = "eolab.synthetic.reflectance"
 VERSION = "1"
-TITLE = "SYNTHETIC Sentinel-2-like surface reflectance, two adjacent tiles, north-east Germany, 2017-2018"
+TITLE = (
+    "SYNTHETIC Sentinel-2-like surface reflectance, two adjacent tiles, north-east Germany, "
+    "2017-2018"
+)
 REAL_PRODUCT = (
     "Copernicus Sentinel-2 MSI Level-2A surface reflectance (ESA), from the Copernicus "
     "Data Space Ecosystem (dataspace.copernicus.eu)"
@@ -257,7 +260,8 @@ def build(seed: int = 0, folder: str | os.PathLike | None = None) -> Path:
                 )
         (tmp / "COMPLETE").write_text("ok\n")
 
-    # Reuses a complete store; never deletes a folder eolab did not make (eolab.datasets.ensure_folder).
+    # Reuses a complete store; never deletes a folder eolab did not make
+    # (eolab.datasets.ensure_folder).
     return ensure_folder(folder, synthetic_note(TITLE, GENERATOR, seed, VERSION), write)
 
 
