@@ -38,7 +38,8 @@ def clean_pip_env(**extra: str) -> dict:
 
 
 def checkout(target: Path) -> Path:
-    """Copy the files a clone of this working tree holds (tracked and new, not ignored) to ``target``."""
+    """Copy the files a clone of this working tree holds (tracked and new, not ignored) to
+    ``target``."""
     listed = (
         subprocess.run(
             ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],

@@ -27,7 +27,8 @@ LON360 = np.arange(0.0, 360.0, 10.0)
 
 
 def sst360(units="degC", offset=0.0, lat="lat", lon="lon"):
-    """0-360 longitudes; SST rises 0.1 degC per degree of longitude east of 0 (so box means are known)."""
+    """0-360 longitudes; SST rises 0.1 degC per degree of longitude east of 0 (so box means are
+    known)."""
     field = (
         20
         + 0.01 * LON360[None, None, :]

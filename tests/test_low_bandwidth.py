@@ -218,7 +218,8 @@ def test_figure_pngs_are_palette_encoded_smaller_and_the_same_size(tmp_path):
 
 
 def test_first_visit_is_light_and_text_comes_first(site_dir: Path):
-    """No 1.45 MB icon script; search index and BokehJS never block the text; figures lazy and sized."""
+    """No 1.45 MB icon script; search index and BokehJS never block the text; figures lazy and
+    sized."""
     problems = []
     for path in content_pages(site_dir):
         rel = path.relative_to(site_dir).as_posix()

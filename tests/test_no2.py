@@ -75,7 +75,8 @@ def test_each_citys_lockdown_drop_is_recovered_within_tolerance(regions, region)
 
 
 def test_over_many_weathers_the_method_is_unbiased_and_its_interval_honest(regions):
-    """4 weathers x 11 cities: no bias, typical error under 10 points, the 95 % interval holds the truth in >= 80 %."""
+    """4 weathers x 11 cities: no bias, typical error under 10 points, the 95 % interval holds the
+    truth in >= 80 %."""
     errors, covered = [], []
     for seed in range(no2.DEFAULT_SEED, no2.DEFAULT_SEED + 4):
         for region in no2.REGIONS:

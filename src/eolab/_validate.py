@@ -16,7 +16,8 @@ from eolab.grid import LAT_NAMES, LON_NAMES, coord_name  # noqa: F401  (their ol
 
 
 def as_names(value, what: str) -> list[str]:
-    """A list of names from one name or a sequence of names (a single string is one name, not letters)."""
+    """A list of names from one name or a sequence of names (a single string is one name, not
+    letters)."""
     if isinstance(value, str):
         return [value]
     try:

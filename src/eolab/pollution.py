@@ -136,7 +136,8 @@ def _as_city(city) -> City:
 
 
 def _latitude_longitude(grid):
-    """``grid`` with coordinates named ``latitude`` and ``longitude`` (renamed from ``lat``/``lon``)."""
+    """``grid`` with coordinates named ``latitude`` and ``longitude`` (renamed from
+    ``lat``/``lon``)."""
     names = lat_lon_names(grid, "latitude", "longitude", what=("latitude", "longitude"))
     return grid.rename(
         {k: v for k, v in zip(names, ("latitude", "longitude"), strict=True) if k != v}

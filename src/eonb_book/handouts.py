@@ -89,11 +89,13 @@ WORDS = {
         "autoévaluations sont dans l'édition du formateur et sur le site.",
         "The whole course as a handout, printed from": "Tout le cours en support imprimé, depuis",
         ", where every lesson can also be run (Binder, JupyterHub, Colab, "
-        "JupyterLite).": ", où chaque leçon peut aussi être exécutée (Binder, JupyterHub, Colab, JupyterLite).",
+        "JupyterLite).": ", où chaque leçon peut aussi être exécutée (Binder, JupyterHub, Colab, "
+        "JupyterLite).",
         "Contents": "Sommaire",
         "Printed": "Imprimé le",
         "Interactive figure, printed here as its first frame. Move the slider, pan and zoom on "
-        "the website: ": "Figure interactive, imprimée ici dans son premier état. Sur le site, déplacez le "
+        "the website: ": "Figure interactive, imprimée ici dans son premier état. Sur le site, "
+        "déplacez le "
         "curseur, faites glisser et zoomez : ",
     },
 }

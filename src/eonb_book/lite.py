@@ -190,7 +190,8 @@ def _clean_cell(cell):
 
 
 def check_cells(docname: str) -> list:
-    """The "Check yourself" cells of a practice notebook (:mod:`eonb_book.lite_checks`), pure Python."""
+    """The "Check yourself" cells of a practice notebook (:mod:`eonb_book.lite_checks`), pure
+    Python."""
     if docname not in lite_checks.CHECKS:
         return []
     task, check = lite_checks.CHECKS[docname]

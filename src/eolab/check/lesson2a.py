@@ -83,7 +83,8 @@ def exercise1(answer, show_solution: bool = False) -> Feedback:
 
 
 def exercise2(change_2020, change_2019, show_solution: bool = False) -> Feedback:
-    """*Before and after*: the change from 14 Feb–12 Mar to 13 Mar–13 Apr, in 2020 and in 2019, in percent."""
+    """*Before and after*: the change from 14 Feb–12 Mar to 13 Mar–13 Apr, in 2020 and in 2019, in
+    percent."""
     paris, _ = _europe()
 
     def before_after(year: int, sign: int = 1) -> float:

@@ -382,7 +382,8 @@ load_agb = load
 
 
 def ground_truth(seed: int = 0) -> xr.Dataset:
-    """The exact fields the generator wrote (float32, NaN over water), as (y, x) arrays in EPSG:4326."""
+    """The exact fields the generator wrote (float32, NaN over water), as (y, x) arrays in
+    EPSG:4326."""
     agb, sd = _fields(seed)
     lat, lon = grid()
     return xr.Dataset(

@@ -167,7 +167,8 @@ def _weather(region: str, time: pd.DatetimeIndex, rng: np.random.Generator) -> d
 
 
 def _plume(city: pd.Series, lat: np.ndarray, lon: np.ndarray, weather: dict):
-    """Plume (time, patch lat, patch lon) of one city for a calm-equivalent emission of 1, and its slices."""
+    """Plume (time, patch lat, patch lon) of one city for a calm-equivalent emission of 1, and its
+    slices."""
     iy = slice(max(0, np.searchsorted(lat, city.lat - 2.0)), np.searchsorted(lat, city.lat + 2.0))
     ix = slice(max(0, np.searchsorted(lon, city.lon - 2.5)), np.searchsorted(lon, city.lon + 2.5))
     ky = 110.57

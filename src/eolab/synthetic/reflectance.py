@@ -234,7 +234,8 @@ def store_folder(seed: int = 0) -> Path:
 
 
 def build(seed: int = 0, folder: str | os.PathLike | None = None) -> Path:
-    """Write each tile as a Zarr store ``tile_<name>.zarr`` (uint16 DN, CF scaling); return the folder."""
+    """Write each tile as a Zarr store ``tile_<name>.zarr`` (uint16 DN, CF scaling); return the
+    folder."""
     seed = _validate.seed(seed)
     folder = Path(folder) if folder is not None else store_folder(seed)
 
