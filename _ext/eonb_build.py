@@ -124,7 +124,8 @@ _SHRUNK = "eonb-palette"
 
 
 def shrink_png(path: Path) -> tuple[int, int]:
-    """Re-encode one PNG with a 256-colour palette if that makes it smaller; (bytes before, after)."""
+    """Re-encode one PNG with a 256-colour palette if that makes it smaller; (bytes before,
+    after)."""
     from PIL import Image, PngImagePlugin
 
     before = path.stat().st_size
@@ -385,7 +386,8 @@ _NAV = re.compile(r'(<nav class="[^"]*\bbd-docs-nav\b[^"]*".*?</nav>)', re.DOTAL
 
 
 def shorten_navigation(html: str, page_doc: str, titles: dict[str, str]) -> str:
-    """In the site navigation, each page's link reads its short title (the page keeps its full one)."""
+    """In the site navigation, each page's link reads its short title (the page keeps its
+    full one)."""
     import posixpath
     from html import escape
 

@@ -252,7 +252,8 @@ def test_a_missing_file_download_names_the_url(store):
 
 
 def _row(routes, question, route):
-    """The exact measurement (``requests``, ``bytes_sent``, ``seconds``) of one question and route."""
+    """The exact measurement (``requests``, ``bytes_sent``, ``seconds``) of one question
+    and route."""
     t = routes.transfers
     rows = t[(t["question"] == cube.QUESTIONS[question]) & t["route"].str.startswith(route)]
     assert len(rows) == 1, f"no single row for {question!r} / {route!r}"

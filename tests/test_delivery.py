@@ -47,7 +47,8 @@ _LINK = re.compile(r'<a\b[^>]*\bhref="([^"]+)"[^>]*>')
 
 
 def page_links(docname: str) -> dict[str, str]:
-    """The header buttons of a built page, by their tooltip (``title``), as absolute or site paths."""
+    """The header buttons of a built page, by their tooltip (``title``), as absolute or
+    site paths."""
     html = (SITE / f"{docname}.html").read_text(encoding="utf-8")
     links = {}
     for match in _LINK.finditer(html):

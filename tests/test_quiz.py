@@ -156,7 +156,8 @@ def test_without_javascript_each_question_is_followed_by_its_collapsed_answer(
 
 
 def _quiz_problem(body: str) -> str:
-    """Build a one-page Sphinx project with this quiz body; the error message, or '' if it builds."""
+    """Build a one-page Sphinx project with this quiz body; the error message, or '' if it
+    builds."""
     import tempfile
 
     from sphinx.application import Sphinx
@@ -246,7 +247,8 @@ def test_print_shows_questions_to_learners_and_answers_to_instructors(
 @pytest.mark.build
 @pytest.mark.browser
 def test_the_quiz_works_from_the_offline_bundle_over_file_urls(site_dir: Path, browser):
-    """The offline bundle is opened from a USB stick (file://): no server, the quiz still answers."""
+    """The offline bundle is opened from a USB stick (file://): no server, the quiz still
+    answers."""
     rel = PAGES[-1]
     path = _built(site_dir, rel)
     context = browser.new_context()

@@ -287,7 +287,8 @@ def test_every_page_links_the_same_page_in_the_other_language(lang):
 
 @pytest.mark.build
 def test_french_pages_are_in_french():
-    """Headings, navigation and interface of the French site read French; the code does not change."""
+    """Headings, navigation and interface of the French site read French; the code does not
+    change."""
     from bs4 import BeautifulSoup
 
     fr, en = _built("fr"), _built("en")

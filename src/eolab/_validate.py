@@ -68,7 +68,8 @@ CELSIUS_UNITS = (
 
 
 def to_celsius(da, what: str = "sst"):
-    """Temperatures in degC: kelvin (by ``units``) are converted; kelvin labelled degC is an error."""
+    """Temperatures in degC: kelvin (by ``units``) are converted; kelvin labelled degC is
+    an error."""
     units = str(da.attrs.get("units", "")).strip()
     sample = da.isel({d: slice(None, None, max(1, da.sizes[d] // 50)) for d in da.dims})
     values = np.asarray(sample.values, dtype=float)
@@ -89,7 +90,8 @@ def to_celsius(da, what: str = "sst"):
 
 
 def check_area_crs(crs, x: float, y: float, what: str = "the data") -> None:
-    """Refuse a projected CRS whose map areas are far from true areas at (x, y) (e.g. Web Mercator)."""
+    """Refuse a projected CRS whose map areas are far from true areas at (x, y) (e.g. Web
+    Mercator)."""
     from pyproj import CRS, Proj, Transformer
 
     crs = CRS.from_user_input(crs)

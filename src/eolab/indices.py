@@ -39,7 +39,8 @@ def _check_reflectance(values: np.ndarray, label: str) -> np.ndarray:
 
 
 def _checked(band: xr.DataArray, label: str) -> xr.DataArray:
-    """``band``, its values checked now (NumPy) or chunk by chunk when computed (Dask, still lazy)."""
+    """``band``, its values checked now (NumPy) or chunk by chunk when computed (Dask,
+    still lazy)."""
     if band.size == 0:
         raise ValueError(f"band {label!r} is empty: select a region and dates the data cover")
     if band.chunks is None:

@@ -203,7 +203,8 @@ def _fields(seed: int) -> tuple[np.ndarray, np.ndarray]:
 
 # ================================================================ protected areas
 def protected_areas():
-    """The SYNTHETIC protected-area polygons, as a GeoDataFrame in EPSG:21037 (Arc 1960 / UTM 37S)."""
+    """The SYNTHETIC protected-area polygons, as a GeoDataFrame in EPSG:21037 (Arc 1960 /
+    UTM 37S)."""
     import geopandas as gpd
     from shapely import affinity
     from shapely.geometry import Polygon

@@ -257,7 +257,8 @@ def landscape(seed: int = 0) -> dict[str, np.ndarray]:
 
 
 def level_fraction(time) -> np.ndarray:
-    """Injected reservoir level as a fraction of full depth (0-1) at ``time`` (array-like of dates)."""
+    """Injected reservoir level as a fraction of full depth (0-1) at ``time`` (array-like
+    of dates)."""
     knots = (
         pd.to_datetime([k[0] for k in _LEVEL_KNOTS]).values.astype("datetime64[D]").astype(float)
     )

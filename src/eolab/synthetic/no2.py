@@ -189,7 +189,8 @@ def _plume(city: pd.Series, lat: np.ndarray, lon: np.ndarray, weather: dict):
 
 
 def _model(region: str, seed: int):
-    """Every ingredient of a region's data, with the literature emission cuts of the named cities."""
+    """Every ingredient of a region's data, with the literature emission cuts of the named
+    cities."""
     spec = _check_region(region)
     rng = np.random.default_rng([seed, list(REGIONS).index(region)])
     lat, lon = grid(region)

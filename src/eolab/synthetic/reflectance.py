@@ -198,7 +198,8 @@ def tiles_in_memory(seed: int = 0) -> dict[str, xr.Dataset]:
 
 
 def ground_truth(seed: int = 0) -> xr.Dataset:
-    """Land-cover class of every pixel of the two tiles together and the green cover of each date."""
+    """Land-cover class of every pixel of the two tiles together and the green cover of
+    each date."""
     classes = landscape(seed)
     x, y = _grid(classes.shape[1])
     covers = [
