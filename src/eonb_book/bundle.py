@@ -50,9 +50,12 @@ import webbrowser
 from pathlib import Path
 
 port = int(sys.argv[1]) if len(sys.argv) > 1 else 8000
-handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(Path(__file__).parent))
+handler = functools.partial(
+    http.server.SimpleHTTPRequestHandler, directory=str(Path(__file__).parent)
+)
 http.server.SimpleHTTPRequestHandler.extensions_map.update(
-    {".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm", ".json": "application/json"})
+    {".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm",
+     ".json": "application/json"})
 server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
 url = f"http://127.0.0.1:{server.server_address[1]}/index.html"
 print(f"EO Notebooks at {url} (Ctrl-C to stop)")

@@ -238,11 +238,14 @@ def cover(
         "and on the website.",
         lang,
     )
+    where_run = say(
+        ", where every lesson can also be run (Binder, JupyterHub, Colab, JupyterLite).", lang
+    )
     body = (
         f"<html lang='{lang}'><body style='font-family: sans-serif; margin: 30mm 20mm;'>"
         f"<h1 style='font-size: 28pt'>{html.escape(course)}</h1>"
         f"<p>{say('The whole course as a handout, printed from', lang)} <b>{html.escape(base)}</b>"
-        f"{say(', where every lesson can also be run (Binder, JupyterHub, Colab, JupyterLite).', lang)}</p>"
+        f"{where_run}</p>"
         f"<p><b>{html.escape(what)}</b></p><h2>{say('Contents', lang)}</h2><ol>{items}</ol>"
         f"<p style='color:#555'>{say('Printed', lang)} "
         f"{time.strftime('%Y-%m-%d')}.</p></body></html>"

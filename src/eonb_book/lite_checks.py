@@ -28,7 +28,8 @@ def feedback(answer, expected, tolerance, unit="", mistakes=()):
         if abs(answer - value) <= tolerance:
             print("Not quite: " + why)
             return False
-    print(f"Not quite: I compared {answer:g} {unit} with the expected value (± {tolerance:g} {unit}) "
+    print(f"Not quite: I compared {answer:g} {unit} with the expected value "
+          f"(± {tolerance:g} {unit}) "
           "and with the usual mistakes; it matches none. Check each step.")
     return False
 '''
@@ -47,7 +48,8 @@ def mistakes():
     expected = expected_answer()
     return [
         (expected + 273.15, "that is in kelvin; the index is an anomaly in °C."),
-        (float(box.sel(time="2009-12")[0]), "that is the box's SST itself; the index is its anomaly "
+        (float(box.sel(time="2009-12")[0]),
+         "that is the box's SST itself; the index is its anomaly "
          "(minus the month's mean)."),
         (-expected, "the sign is flipped: December 2009 was an El Niño, warmer than normal."),
     ]
@@ -93,7 +95,8 @@ def mistakes():
         (float(toy_biomass), "that is the biomass; multiply by the carbon fraction 0.47."),
         (expected * 44 / 12, "that is CO₂ (carbon × 44/12), not carbon."),
         (0.5 * float(toy_biomass), "that uses a carbon fraction of 0.5; the lesson uses 0.47."),
-        (0.47 * float(toy_agb.sum()) * dy_km * dx_km * 100, "latitude weights forgotten: every pixel's "
+        (0.47 * float(toy_agb.sum()) * dy_km * dx_km * 100,
+         "latitude weights forgotten: every pixel's "
          "area shrinks with cos(latitude)."),
     ]
 
@@ -138,7 +141,8 @@ def mistakes():
     return [
         (chunks_touched(layouts["time"], 3653, 1, 1), "that is the time-optimised layout's count."),
         (3653 // 32, "chunks are whole: round up (math.ceil), a partial chunk is still read."),
-        (chunks_touched(layouts["compromise"], 3653, 1, 1), "that is the compromise layout's count."),
+        (chunks_touched(layouts["compromise"], 3653, 1, 1),
+         "that is the compromise layout's count."),
     ]
 
 def check_answer(answer):
