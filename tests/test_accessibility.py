@@ -217,7 +217,8 @@ def test_pages_declare_their_language(site_dir: Path):
 
 def _focused(page) -> dict:
     return page.evaluate("""() => { const e = document.activeElement;
-        return {tag: e.tagName, cls: String(e.className || ''), text: (e.textContent || '').trim().slice(0, 60),
+        return {tag: e.tagName, cls: String(e.className || ''), text: (e.textContent ||
+            '').trim().slice(0, 60),
                 href: e.getAttribute('href') || '', id: e.id || ''}; }""")
 
 

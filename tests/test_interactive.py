@@ -26,9 +26,12 @@ BOKEH_STATE = """() => {
   const doc = window.Bokeh && Bokeh.documents && Bokeh.documents[0];
   if (!doc) return null;
   const models = [...doc.all_models];
-  const slider = models.find(m => m.type === "Slider" || (m.constructor && m.constructor.__name__ === "Slider"));
-  const title = models.find(m => typeof m.text === "string" && m.text.startsWith("SYNTHETIC SST anomaly"));
-  return {version: Bokeh.version, slider: slider ? slider.value : null, end: slider ? slider.end : null,
+  const slider = models.find(m => m.type === "Slider" || (m.constructor &&
+      m.constructor.__name__ === "Slider"));
+  const title = models.find(m => typeof m.text === "string" &&
+      m.text.startsWith("SYNTHETIC SST anomaly"));
+  return {version: Bokeh.version, slider: slider ? slider.value : null,
+      end: slider ? slider.end : null,
           title: title ? title.text : null};
 }"""
 
@@ -241,7 +244,8 @@ def test_the_map_draws_and_the_slider_steps_through_time_offline(
             const texts = [];
             const walk = root => root.querySelectorAll('*').forEach(e => {
                 if (e.shadowRoot) walk(e.shadowRoot);
-                if (e.tagName !== 'STYLE' && e.childElementCount === 0 && e.textContent) texts.push(e.textContent);
+                if (e.tagName !== 'STYLE' && e.childElementCount === 0 &&
+                    e.textContent) texts.push(e.textContent);
             });
             walk(document);
             return texts.join(' ');

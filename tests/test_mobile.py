@@ -36,8 +36,10 @@ OVERFLOW = """() => {
   if (article) {
     const right = article.getBoundingClientRect().right + 1;
     // Elements sticking out of the column, unless a scrolling box holds them.
-    const scrolls = el => { for (let e = el.parentElement; e && e !== article; e = e.parentElement) {
-        const o = getComputedStyle(e).overflowX; if (o === 'auto' || o === 'scroll' || o === 'hidden') return true; }
+    const scrolls = el => { for (let e = el.parentElement; e && e !== article;
+        e = e.parentElement) {
+        const o = getComputedStyle(e).overflowX; if (o === 'auto' || o === 'scroll' ||
+            o === 'hidden') return true; }
       return false; };
     for (const el of article.querySelectorAll('*')) {
       const r = el.getBoundingClientRect();
@@ -47,7 +49,8 @@ OVERFLOW = """() => {
     }
   }
   return {page: doc.scrollWidth, viewport: window.innerWidth,
-          article: article ? [article.scrollWidth, article.clientWidth] : null, wide: wide.slice(0, 5)};
+          article: article ? [article.scrollWidth, article.clientWidth] : null,
+              wide: wide.slice(0, 5)};
 }"""
 
 
@@ -87,7 +90,8 @@ def _sidebar_open(page) -> bool:
     """The site navigation shows: in the sidebar (laptop) or in the theme's dialog (phone)."""
     return page.evaluate("""() => {
         const shows = s => { if (!s) return false; const r = s.getBoundingClientRect();
-            return getComputedStyle(s).visibility !== 'hidden' && r.width > 100 && r.right > 100 && r.left >= -1
+            return getComputedStyle(s).visibility !== 'hidden' && r.width > 100 &&
+                r.right > 100 && r.left >= -1
                 && s.querySelectorAll('.bd-docs-nav a').length > 5; };
         const dialog = document.getElementById('pst-primary-sidebar-modal');
         return (dialog && dialog.open && shows(dialog)) || shows(document.querySelector('.bd-sidebar-primary')); }""")

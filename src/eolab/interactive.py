@@ -264,13 +264,15 @@ _NAME_CONTROLS = """<script>
     const stack = [root];
     while (stack.length) {
       const node = stack.pop();
-      node.querySelectorAll(".noUi-handle").forEach(h => { h.setAttribute("aria-label", %(label)s); found = true; });
+      node.querySelectorAll(".noUi-handle").forEach(h => { h.setAttribute("aria-label",
+          %(label)s); found = true; });
       node.querySelectorAll("*").forEach(e => { if (e.shadowRoot) stack.push(e.shadowRoot); });
     }
     return found;
   }
   let tries = 0;
-  const timer = setInterval(() => { if (!figure || name(figure) || ++tries > 200) clearInterval(timer); }, 50);
+  const timer = setInterval(() => { if (!figure || name(figure) ||
+      ++tries > 200) clearInterval(timer); }, 50);
 })();
 </script>"""
 

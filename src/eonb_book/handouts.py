@@ -57,8 +57,10 @@ from .settings import (
 _INSTRUCTOR = """() => {
     document.documentElement.classList.add("eonb-instructor");
     for (const d of document.querySelectorAll("details")) { d.open = true; }
-    for (const e of document.querySelectorAll(".toggle-hidden")) { e.classList.remove("toggle-hidden"); }
-    for (const b of document.querySelectorAll("button.toggle-button")) { b.classList.add("toggle-button-hidden"); }
+    for (const e of document.querySelectorAll(".toggle-hidden")) {
+        e.classList.remove("toggle-hidden"); }
+    for (const b of document.querySelectorAll("button.toggle-button")) {
+        b.classList.add("toggle-button-hidden"); }
 }"""
 _INTERACTIVE_NOTE = """(url) => {
     for (const fig of document.querySelectorAll("figure.eonb-interactive, div.bk-root, [data-root-id]")) {
