@@ -44,7 +44,8 @@ OVERFLOW = """() => {
     for (const el of article.querySelectorAll('*')) {
       const r = el.getBoundingClientRect();
       if (r.width > 0 && r.right > right && !scrolls(el)) {
-        wide.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} ${Math.round(r.width)} px`);
+        wide.push(
+          `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} ${Math.round(r.width)} px`);
       }
     }
   }
@@ -94,7 +95,8 @@ def _sidebar_open(page) -> bool:
                 r.right > 100 && r.left >= -1
                 && s.querySelectorAll('.bd-docs-nav a').length > 5; };
         const dialog = document.getElementById('pst-primary-sidebar-modal');
-        return (dialog && dialog.open && shows(dialog)) || shows(document.querySelector('.bd-sidebar-primary')); }""")
+        return (dialog && dialog.open && shows(dialog)) ||
+            shows(document.querySelector('.bd-sidebar-primary')); }""")
 
 
 def test_one_header_one_search_box(contexts, site_url):
@@ -155,9 +157,11 @@ def test_phone_contents_button_opens_the_page_toc(contexts, site_url):
         page.goto(site_url + "book/lesson3-data-cube.html", wait_until="load")
         page.locator(".secondary-toggle").first.click()
         page.wait_for_timeout(400)
-        shown = page.evaluate("""() => { const s = document.getElementById('pst-secondary-sidebar-modal');
+        shown = page.evaluate("""() => {
+            const s = document.getElementById('pst-secondary-sidebar-modal');
             if (!s || !s.open) return false; const r = s.getBoundingClientRect();
-            return r.width > 100 && r.left < window.innerWidth - 50 && s.querySelector('.page-toc') !== null; }""")
+            return r.width > 100 && r.left < window.innerWidth - 50 &&
+                s.querySelector('.page-toc') !== null; }""")
         assert shown, "the Contents button did not open the page's table of contents"
     finally:
         page.close()

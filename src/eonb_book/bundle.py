@@ -95,7 +95,8 @@ fr/_downloads/pdf/.
 PYODIDE_INCLUDED = """The Python kernel of the practice notebooks (Pyodide {version}) is included in
 lite/pyodide/, so they run with no internet too (served by serve.py)."""
 
-PYODIDE_MISSING = """NOTE: the Python kernel of the practice notebooks (Pyodide) is NOT in this copy.
+PYODIDE_MISSING = """\
+NOTE: the Python kernel of the practice notebooks (Pyodide) is NOT in this copy.
 With an internet connection it is loaded from {url};
 without one the practice notebooks open but cannot run code. To include it,
 rebuild the bundle with `make offline PYODIDE_DIST=/path/to/pyodide`

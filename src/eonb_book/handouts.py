@@ -63,7 +63,8 @@ _INSTRUCTOR = """() => {
         b.classList.add("toggle-button-hidden"); }
 }"""
 _INTERACTIVE_NOTE = """(url) => {
-    for (const fig of document.querySelectorAll("figure.eonb-interactive, div.bk-root, [data-root-id]")) {
+    for (const fig of document.querySelectorAll(
+        "figure.eonb-interactive, div.bk-root, [data-root-id]")) {
         const box = fig.closest("figure.eonb-interactive") || fig;
         if (box.dataset.eonbNoted) { continue; }
         box.dataset.eonbNoted = "1";
