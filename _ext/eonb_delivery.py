@@ -360,11 +360,15 @@ _OFFLINE_NOTICE = """<script id="eonb-offline-check">
     var box = document.createElement("div");
     box.id = "%(id)s"; box.setAttribute("role", "alert");
     box.style.cssText = "position:fixed;z-index:100000;top:0;left:0;right:0;padding:10px 16px;" +
-      "background:#fff3cd;color:#3d2c00;border-bottom:2px solid #8a6d00;font:15px/1.45 system-ui,sans-serif";
-    box.innerHTML = "<strong>No Python here yet: the practice needs the internet, or the offline bundle " +
+      "background:#fff3cd;color:#3d2c00;border-bottom:2px solid #8a6d00;" +
+      "font:15px/1.45 system-ui,sans-serif";
+    box.innerHTML = "<strong>No Python here yet: the practice needs the internet, " +
+      "or the offline bundle " +
       "built with Pyodide.</strong> Its Python (Pyodide, about 30 MB) comes from <code>" + where +
-      "</code>, which cannot be reached. Open this page again when you are online, or ask for the " +
-      "course bundle made with <code>make offline PYODIDE_DIST=...</code>. You can still read the " +
+      "</code>, which cannot be reached. Open this page again when you are online, " +
+      "or ask for the " +
+      "course bundle made with <code>make offline PYODIDE_DIST=...</code>. " +
+      "You can still read the " +
       "notebook; the lesson pages and PDF handouts work without internet. " +
       "<button type='button' aria-label='Close this message'>Close</button>";
     box.querySelector("button").onclick = function () { box.remove(); };

@@ -107,7 +107,7 @@ class QuizDirective(Directive):
         try:
             questions = yaml.safe_load(source)
         except yaml.YAMLError as err:
-            raise self.error(f"quiz: the body is not valid YAML: {err}")
+            raise self.error(f"quiz: the body is not valid YAML: {err}") from err
         if not isinstance(questions, list) or not questions:
             raise self.error("quiz: the body must be a YAML list of questions (`- question: ...`)")
         env = self.state.document.settings.env
@@ -120,7 +120,7 @@ class QuizDirective(Directive):
             try:
                 quiz.append(self._question(number, item, qid))
             except ValueError as err:
-                raise self.error(f"quiz question {number}: {err}")
+                raise self.error(f"quiz question {number}: {err}") from err
         env.temp_data["eonb_quiz_serial"][env.docname] = serial
         return [quiz]
 

@@ -131,7 +131,8 @@ def main() -> None:
         print(f"cold build                    {b['cold_build_s']:8.1f} s   (target < 600 s)")
         print(f"no-change rebuild             {b['no_change_rebuild_s']:8.1f} s   (target < 30 s)")
         print(
-            f"rebuild after editing {b['edited']:<8}{b['rebuild_after_editing_one_lesson_s']:8.1f} s"
+            "rebuild after editing "
+            f"{b['edited']:<8}{b['rebuild_after_editing_one_lesson_s']:8.1f} s"
         )
     report["lessons"] = []
     print(f"\n{'page':42s} {'time (s)':>9s} {'peak memory (MB)':>17s}")

@@ -71,13 +71,17 @@ def main(argv: list[str] | None = None) -> int:
         for name in ("daily", "sm_time.zarr", "sm_space.zarr"):
             files = [f for f in (folder / name).rglob("*") if f.is_file()]
             print(
-                f"  {name:14s} {len(files):5d} files {sum(f.stat().st_size for f in files) / 1e6:7.1f} MB"
+                f"  {name:14s} {len(files):5d} files "
+                f"{sum(f.stat().st_size for f in files) / 1e6:7.1f} MB"
             )
 
         summary = summarise(run(folder, args.repeat))
 
     print(f"\nBytes sent by the server (exact) and wall-clock time over {args.repeat} run(s):\n")
-    header = f"{'question':24s} {'route':38s} {'requests':>8s} {'MB':>9s} {'s median':>9s} {'s min-max':>13s}"
+    header = (
+        f"{'question':24s} {'route':38s} {'requests':>8s} {'MB':>9s} {'s median':>9s} "
+        f"{'s min-max':>13s}"
+    )
     print(header)
     print("-" * len(header))
     for (question, route), r in summary.iterrows():
@@ -123,7 +127,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{scene_space.bytes / scene_file.bytes:7.1f}x"
     )
     print(
-        f"Time, one pixel: file download {pixel_file.s_median:.2f} s vs pixel access {pixel_time.s_median:.2f} s "
+        f"Time, one pixel: file download {pixel_file.s_median:.2f} s vs pixel access "
+        f"{pixel_time.s_median:.2f} s "
         f"({pixel_file.s_median / pixel_time.s_median:.0f}x)"
     )
     return 0 if pixel_file.bytes >= 10 * pixel_time.bytes else 1

@@ -205,8 +205,10 @@ def browser_figures(site: Path, docs: list[str]) -> None:
 
     lessons = [d for d in docs if Path(d).name.startswith("lesson")]
     print(
-        f"\nfirst visit of each lesson page: 390 px, {THROTTLE['downloadThroughput'] * 8 / 1e6:.1f} Mbit/s, "
-        f"{THROTTLE['latency']} ms RTT, {CPU_SLOWDOWN}x CPU slowdown, empty cache, text gzip-compressed"
+        "\nfirst visit of each lesson page: 390 px, "
+        f"{THROTTLE['downloadThroughput'] * 8 / 1e6:.1f} Mbit/s, "
+        f"{THROTTLE['latency']} ms RTT, {CPU_SLOWDOWN}x CPU slowdown, empty cache, text "
+        "gzip-compressed"
     )
     print(f"{'page':40s} {'transfer':>10s} {'BokehJS':>9s} {'req':>4s} {'LCP':>7s}")
     with serve_gzip(site) as url, sync_playwright() as p:
@@ -282,7 +284,8 @@ def main(argv: list[str] | None = None) -> int:
     total = folder_bytes(site)
     without_lite = folder_bytes(site, skip=("lite",))
     print(
-        f"whole site: {total / 1e6:.1f} MB; without lite/ (JupyterLite): {without_lite / 1e6:.1f} MB"
+        f"whole site: {total / 1e6:.1f} MB; without lite/ (JupyterLite): "
+        f"{without_lite / 1e6:.1f} MB"
     )
     if not args.no_browser:
         browser_figures(site, [r["doc"] for r in rows])

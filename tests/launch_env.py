@@ -38,7 +38,8 @@ def clean_pip_env(**extra: str) -> dict:
 
 
 def checkout(target: Path) -> Path:
-    """Copy the files a clone of this working tree holds (tracked and new, not ignored) to ``target``."""
+    """Copy the files a clone of this working tree holds (tracked and new, not ignored) to
+    ``target``."""
     listed = (
         subprocess.run(
             ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
@@ -58,7 +59,8 @@ def checkout(target: Path) -> Path:
 
 
 def resolve(requirements: list[str], python: str, tmp: Path) -> dict[str, str]:
-    """``{normalised name: version}`` pip resolves for ``requirements`` on ``python`` (Linux x86_64), binary
+    """``{normalised name: version}`` pip resolves for ``requirements`` on ``python`` (Linux
+    x86_64), binary
     wheels only, from the downloaded wheels (no index): ``pip install --dry-run --report``."""
     report = tmp / f"report-{python}.json"
     command = [

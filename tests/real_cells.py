@@ -53,7 +53,8 @@ def environment(**env: str):
 
 
 def run_real_cells(lesson: str, env: dict[str, str], workdir: Path) -> dict:
-    """Execute the lesson's real-archive cells with ``env`` set, in ``workdir``; return the namespace."""
+    """Execute the lesson's real-archive cells with ``env`` set, in ``workdir``; return the
+    namespace."""
     import matplotlib
 
     matplotlib.use("Agg")

@@ -1,4 +1,5 @@
-"""The course is usable by everyone: screen readers, keyboards, low vision, colour-vision deficiency.
+"""The course is usable by everyone: screen readers, keyboards, low vision, colour-vision
+deficiency.
 
 * axe-core (the accessibility engine behind many browser audits, shipped
   inside ``axe-playwright-python`` so nothing is downloaded) audits every
@@ -193,7 +194,7 @@ def test_headings_are_in_order(site_dir: Path):
         levels = [int(h.name[1]) for h in article(soup(path)).find_all(re.compile(r"^h[1-6]$"))]
         if levels.count(1) != 1:
             problems.append(f"{rel}: {levels.count(1)} <h1> headings (want exactly one)")
-        for before, after in zip(levels, levels[1:]):
+        for before, after in zip(levels, levels[1:], strict=False):
             if after > before + 1:
                 problems.append(f"{rel}: heading level jumps from h{before} to h{after}")
                 break
@@ -216,7 +217,8 @@ def test_pages_declare_their_language(site_dir: Path):
 
 def _focused(page) -> dict:
     return page.evaluate("""() => { const e = document.activeElement;
-        return {tag: e.tagName, cls: String(e.className || ''), text: (e.textContent || '').trim().slice(0, 60),
+        return {tag: e.tagName, cls: String(e.className || ''), text: (e.textContent ||
+            '').trim().slice(0, 60),
                 href: e.getAttribute('href') || '', id: e.id || ''}; }""")
 
 

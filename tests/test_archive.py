@@ -20,7 +20,8 @@ def _write_cmip6_file(
     calendar="noleap",
     version="v20200101",
 ):
-    """A tiny CMIP6-style file at the right place in a DRS tree; ta = 250 K + offset + 1 K per year."""
+    """A tiny CMIP6-style file at the right place in a DRS tree; ta = 250 K + offset + 1 K
+    per year."""
     folder = (
         root
         / "CMIP6"

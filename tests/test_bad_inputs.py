@@ -27,7 +27,8 @@ LON360 = np.arange(0.0, 360.0, 10.0)
 
 
 def sst360(units="degC", offset=0.0, lat="lat", lon="lon"):
-    """0-360 longitudes; SST rises 0.1 degC per degree of longitude east of 0 (so box means are known)."""
+    """0-360 longitudes; SST rises 0.1 degC per degree of longitude east of 0 (so box means are
+    known)."""
     field = (
         20
         + 0.01 * LON360[None, None, :]
@@ -94,7 +95,8 @@ def qa_stack():
 
 
 # ----------------------------------------------------------------- the table
-# (id, origin, call, expected): expected is ("error", ExceptionType, regex) or ("value", check(result) -> bool)
+# (id, origin, call, expected): expected is ("error", ExceptionType, regex) or ("value",
+# check(result) -> bool)
 E = "error"
 V = "value"
 # Labels measured by running this table against the code before issue 20 (main at 42569bd):
@@ -398,7 +400,8 @@ CASES = [
         (
             E,
             ValueError,
-            r"EPSG:3857.*does not preserve area.*(3\.9\d|4\.0\d) times the true areas.*[Rr]eproject",
+            r"EPSG:3857.*does not preserve area.*(3\.9\d|4\.0\d) times the true "
+            r"areas.*[Rr]eproject",
         ),
     ),
     (

@@ -91,7 +91,7 @@ def independent_totals(da: xr.DataArray, shapes, by: str) -> dict[str, float]:
     xx, yy = np.meshgrid(da.x.values, da.y.values)
     values = np.nan_to_num(da.values.astype("float64"))
     totals = {}
-    for name, geom in zip(shapes[by], shapes.geometry):
+    for name, geom in zip(shapes[by], shapes.geometry, strict=True):
         inside = shapely.contains_xy(geom, xx, yy)
         totals[name] = float((values * inside * row_area_ha[:, None]).sum())
     return totals
@@ -145,7 +145,7 @@ def test_a_degree_of_longitude_shrinks_with_the_cosine_of_latitude():
     ).rio.write_crs("EPSG:4326")
     area = regions.pixel_area_ha(grid)  # 1° wide, 30° tall cells centred on 60, 30 and 0°N
     geod = Geod(ellps="WGS84")
-    for lat, got in zip((60.0, 30.0, 0.0), area.values[:, 0]):
+    for lat, got in zip((60.0, 30.0, 0.0), area.values[:, 0], strict=True):
         exact = abs(
             geod.polygon_area_perimeter(
                 [-0.5, 0.5, 0.5, -0.5], [lat - 15, lat - 15, lat + 15, lat + 15]
@@ -173,7 +173,8 @@ def test_pixel_areas_are_ellipsoidal_not_spherical():
         exact = abs(geod.polygon_area_perimeter(xs, ys)[0]) / 1e4
         assert pixel(lat) == pytest.approx(exact, rel=1e-5)
     area = pixel(0.005)
-    # at the equator a 0.01° pixel is 1.1057 km (latitude) x 1.1132 km (longitude), not 1.1132 km square
+    # at the equator a 0.01° pixel is 1.1057 km (latitude) x 1.1132 km (longitude), not 1.1132 km
+    # square
     assert area == pytest.approx(1.10574 * 1.11320 * 100, rel=1e-4)  # ha
     spherical = (regions.AUTHALIC_RADIUS_M * np.radians(0.01)) ** 2 / 1e4
     assert area / spherical == pytest.approx(1 - 0.0045, abs=0.0005)

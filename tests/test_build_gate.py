@@ -19,10 +19,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import eonb_build  # _ext/ (on the path through conftest.py)
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-import eonb_build  # _ext/ (on the path through conftest.py)
 
 HEADER = """---
 jupytext:

@@ -1,6 +1,7 @@
 """The cache never loses a learner's work and never serves a broken file (issue 20, defects 1-3).
 
-- a generator given a folder that holds the learner's files refuses it, naming it, and deletes nothing;
+- a generator given a folder that holds the learner's files refuses it, naming it, and deletes
+nothing;
 - two processes building the same dataset at once both end with correct data;
 - a truncated file in the cache is detected and rebuilt, with one line saying so;
 - temporary folders left by an interrupted build are cleaned; ``cache_dir`` stays inside the cache.

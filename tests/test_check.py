@@ -425,7 +425,8 @@ def test_lesson5_exercise1_chunks():
 
 
 def test_lesson5_exercise2_nino34_against_the_injected_index():
-    """The lesson's own index is checked in the built page; here the injected truth stands in for it."""
+    """The lesson's own index is checked in the built page; here the injected truth stands in for
+    it."""
     from eolab.synthetic import sst_big
 
     truth = sst_big.open_sst_big(size="small")["true_enso_index"]
@@ -451,7 +452,8 @@ def test_lesson5_exercise3_warming_hole():
 
 @pytest.fixture(scope="module")
 def lesson6_objects():
-    """The lesson's own `platforms`, `edited_notebook`, `run_all_fresh` and `timetable`, from its code cells."""
+    """The lesson's own `platforms`, `edited_notebook`, `run_all_fresh` and `timetable`, from its
+    code cells."""
     from pathlib import Path
 
     text = (Path(__file__).resolve().parents[1] / "book" / "lesson6-teaching.md").read_text(

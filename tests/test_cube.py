@@ -1,4 +1,5 @@
-"""The pixel-access service: it stays on this machine, always stops, answers clearly, and saves bytes.
+"""The pixel-access service: it stays on this machine, always stops, answers clearly, and saves
+bytes.
 
 Specifications of ``eolab.pixel_access`` (formerly ``eolab.cube``):
 
@@ -60,7 +61,8 @@ def _get(server, path, headers=None, method="GET"):
         conn.close()
 
 
-# --------------------------------------------------------------------------- the service stays local
+# --------------------------------------------------------------------------- the service stays
+# local
 
 
 @pytest.mark.parametrize(
@@ -94,12 +96,12 @@ def test_the_server_stops_when_the_block_fails(tmp_path):
         with cube.serve(tmp_path) as server:
             port = int(server.url.rsplit(":", 1)[1].strip("/"))
             assert _get(server, "/a.bin")[0] == 200
-            1 / 0
+            _ = 1 / 0
     assert not server.running and not _server_threads()
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection(("127.0.0.1", port), timeout=2).close()
     with pytest.raises(RuntimeError, match="not running"):
-        server.url
+        _ = server.url
 
 
 def test_stopping_hangs_up_on_idle_keep_alive_clients(tmp_path):
@@ -250,7 +252,8 @@ def test_a_missing_file_download_names_the_url(store):
 
 
 def _row(routes, question, route):
-    """The exact measurement (``requests``, ``bytes_sent``, ``seconds``) of one question and route."""
+    """The exact measurement (``requests``, ``bytes_sent``, ``seconds``) of one question
+    and route."""
     t = routes.transfers
     rows = t[(t["question"] == cube.QUESTIONS[question]) & t["route"].str.startswith(route)]
     assert len(rows) == 1, f"no single row for {question!r} / {route!r}"

@@ -47,7 +47,8 @@ _LINK = re.compile(r'<a\b[^>]*\bhref="([^"]+)"[^>]*>')
 
 
 def page_links(docname: str) -> dict[str, str]:
-    """The header buttons of a built page, by their tooltip (``title``), as absolute or site paths."""
+    """The header buttons of a built page, by their tooltip (``title``), as absolute or
+    site paths."""
     html = (SITE / f"{docname}.html").read_text(encoding="utf-8")
     links = {}
     for match in _LINK.finditer(html):
@@ -195,7 +196,11 @@ def test_practice_cells_leave_the_lessons_variables_alone(doc, source):
         if not practice[i]:
             continue
         before = set().union(
-            *[_code_names(c.source, ast.Store) for c, p in zip(cells[:i], practice) if not p]
+            *[
+                _code_names(c.source, ast.Store)
+                for c, p in zip(cells[:i], practice, strict=False)
+                if not p
+            ]
         )
         later = set().union(*[_code_names(c.source, ast.Load) for c in cells[i + 1 :]])
         clash = (
@@ -343,11 +348,14 @@ def test_print_layout_keeps_code_whole_and_solutions_hidden(doc, browser, site_u
             .filter(pre => pre.offsetParent !== null && pre.scrollWidth > pre.clientWidth + 1)
             .map(pre => pre.innerText.split('\\n').sort((a, b) => b.length - a.length)[0])""")
         assert not cut, f"code cut at the right margin in print: {cut[:3]}"
-        shown = page.evaluate("""() => [...document.querySelectorAll('main .solution > :not(.admonition-title)')]
+        shown = page.evaluate("""() => [...document.querySelectorAll(
+            'main .solution > :not(.admonition-title)')]
             .filter(el => el.getClientRects().length > 0).map(el => el.innerText.slice(0, 60))""")
         assert not shown, f"exercise solutions would be printed: {shown}"
-        hidden_chrome = page.evaluate("""() => ['.bd-header', '.bd-sidebar-primary', '.header-article']
-            .map(s => document.querySelector(s)).filter(el => el && el.offsetParent !== null).length""")
+        hidden_chrome = page.evaluate("""() => ['.bd-header', '.bd-sidebar-primary',
+            '.header-article']
+            .map(s => document.querySelector(s)).filter(el => el &&
+            el.offsetParent !== null).length""")
         assert hidden_chrome == 0, "navigation and buttons must not print"
     finally:
         page.close()

@@ -26,9 +26,12 @@ BOKEH_STATE = """() => {
   const doc = window.Bokeh && Bokeh.documents && Bokeh.documents[0];
   if (!doc) return null;
   const models = [...doc.all_models];
-  const slider = models.find(m => m.type === "Slider" || (m.constructor && m.constructor.__name__ === "Slider"));
-  const title = models.find(m => typeof m.text === "string" && m.text.startsWith("SYNTHETIC SST anomaly"));
-  return {version: Bokeh.version, slider: slider ? slider.value : null, end: slider ? slider.end : null,
+  const slider = models.find(m => m.type === "Slider" || (m.constructor &&
+      m.constructor.__name__ === "Slider"));
+  const title = models.find(m => typeof m.text === "string" &&
+      m.text.startsWith("SYNTHETIC SST anomaly"));
+  return {version: Bokeh.version, slider: slider ? slider.value : null,
+      end: slider ? slider.end : null,
           title: title ? title.text : null};
 }"""
 
@@ -86,7 +89,8 @@ def test_maps_travel_in_the_page_as_bytes_of_002_degC_with_gaps_transparent():
 
     assert isinstance(slider.format, CustomJSTickFormatter)
     assert slider.format.args["months"][:2] == ["2014-01", "2014-02"]
-    # coastlines (Natural Earth, shipped offline) are drawn over the map, in the data's 0-360 longitudes
+    # coastlines (Natural Earth, shipped offline) are drawn over the map, in the data's 0-360
+    # longitudes
     coasts = [m for m in layout.references() if isinstance(m, MultiLine)]
     assert coasts, "the map has no coastlines"
     source = next(
@@ -103,7 +107,7 @@ def test_coastlines_follow_the_longitude_convention_of_the_data():
     flat = [x for seg in xs for x in seg]
     assert min(flat) < -100 and max(flat) <= 180
     xs, _ = interactive.coastline_segments(0, 359)
-    assert all(abs(a - b) <= 180 for seg in xs for a, b in zip(seg, seg[1:])), (
+    assert all(abs(a - b) <= 180 for seg in xs for a, b in zip(seg, seg[1:], strict=False)), (
         "a segment jumps across the map"
     )
 
@@ -134,7 +138,8 @@ def lesson_page(site_dir: Path) -> Path:
     if not page.exists():
         pytest.fail(
             f"{page} is not built: build the site, or Lesson 5 alone with "
-            "`tools/build_lesson.py book/lesson5-dask.md` and EONB_SITE=_build/lessons/lesson5-dask/_build/html"
+            "`tools/build_lesson.py book/lesson5-dask.md` and "
+            "EONB_SITE=_build/lessons/lesson5-dask/_build/html"
         )
     return page
 
@@ -155,7 +160,10 @@ def test_the_extension_refuses_a_page_that_loads_bokeh_from_a_cdn():
 
     body = '<script src="https://cdn.bokeh.org/bokeh/release/bokeh-3.9.2.min.js"></script>'
     assert eonb_interactive._CDN.search(body)
-    inline = '<script>const js_urls = ["https://cdn.bokeh.org/bokeh/release/bokeh-3.9.2.min.js"];</script>'
+    inline = (
+        "<script>const js_urls = "
+        '["https://cdn.bokeh.org/bokeh/release/bokeh-3.9.2.min.js"];</script>'
+    )
     assert eonb_interactive._CDN.search(inline), (
         "Bokeh's notebook output fetches BokehJS from its CDN"
     )
@@ -236,7 +244,8 @@ def test_the_map_draws_and_the_slider_steps_through_time_offline(
             const texts = [];
             const walk = root => root.querySelectorAll('*').forEach(e => {
                 if (e.shadowRoot) walk(e.shadowRoot);
-                if (e.tagName !== 'STYLE' && e.childElementCount === 0 && e.textContent) texts.push(e.textContent);
+                if (e.tagName !== 'STYLE' && e.childElementCount === 0 &&
+                    e.textContent) texts.push(e.textContent);
             });
             walk(document);
             return texts.join(' ');

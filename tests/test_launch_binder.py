@@ -83,7 +83,8 @@ def test_repo2docker_picks_the_suites_python_and_every_pin_has_a_wheel(tmp_path,
         unspecified = [r.getMessage() for r in caplog.records if "unspecified" in r.getMessage()]
         assert not unspecified, f"repo2docker guesses the Python: {unspecified}"
         assert python == SUITE_PYTHON, (
-            f"repo2docker {details['repo2docker']} would build Binder with Python {python}, but the "
+            f"repo2docker {details['repo2docker']} would build Binder with Python {python}, "
+            "but the "
             f"suite runs on {SUITE_PYTHON}: pin it in runtime.txt (python-{SUITE_PYTHON})"
         )
         assert 'pip install --no-cache-dir -r "requirements.txt"' in dockerfile

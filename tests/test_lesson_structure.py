@@ -138,7 +138,8 @@ def test_exercise_labels_are_unique_across_lessons():
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=_id)
 def test_executed_lesson_figures_carry_alt_text_and_caption(lesson: Path):
-    """In the executed notebook of the built site, every image output comes from a cell with alt text and caption."""
+    """In the executed notebook of the built site, every image output comes from a cell with alt
+    text and caption."""
     executed = SITE.parent / "jupyter_execute" / lesson.relative_to(ROOT).with_suffix(".ipynb")
     if not executed.exists():
         pytest.skip(f"{executed} not built (run `make book`)")
@@ -192,7 +193,8 @@ def test_template_is_not_part_of_the_site():
         ("Learning objectives", r":::\{admonition\} Learning objectives\n"),
         (
             "at least 3",
-            r"```\{exercise\} TEMPLATE: a third task\n(.*\n)*?```\n\n```\{solution-start\}(.*\n)*?```\{solution-end\}\n```\n",
+            r"```\{exercise\} TEMPLATE: a third "
+            r"task\n(.*\n)*?```\n\n```\{solution-start\}(.*\n)*?```\{solution-end\}\n```\n",
         ),
         (
             "no solution",
@@ -232,7 +234,8 @@ def test_the_checker_notices_a_rainbow_colour_map_and_a_skipped_heading():
 
 
 def test_template_executes_top_to_bottom():
-    """The template runs in a fresh kernel, like "Restart & Run All", with no error or stderr output."""
+    """The template runs in a fresh kernel, like "Restart & Run All", with no error or stderr
+    output."""
     import nbclient
 
     nb = read_notebook(TEMPLATE)

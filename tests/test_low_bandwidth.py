@@ -125,18 +125,24 @@ def test_no_page_is_too_heavy_for_a_slow_connection(weights: dict):
 # --------------------------------------------------------------------------- JavaScript off
 
 READ_PAGE = """() => {
-  const main = document.querySelector('article.bd-article') || document.querySelector('main') || document.body;
+  const main = document.querySelector('article.bd-article') || document.querySelector('main') ||
+      document.body;
   const visible = e => { const r = e.getBoundingClientRect(); const s = getComputedStyle(e);
-                         return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none'; };
+                         return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' &&
+                             s.display !== 'none'; };
   const h1 = main.querySelector('h1');
   return {
     text: main.innerText.length,
     h1: h1 ? h1.innerText.trim() : null,
     h1_visible: h1 ? visible(h1) : false,
-    images: [...main.querySelectorAll('img')].map(i => ({src: i.getAttribute('src'), ok: i.complete && i.naturalWidth > 0 && visible(i)})),
-    captions: [...main.querySelectorAll('figure figcaption')].map(c => visible(c) && c.innerText.trim().length > 0),
-    solutions: [...main.querySelectorAll('.solution')].map(s => visible(s) && s.innerText.trim().length > 20),
-    exercises: [...main.querySelectorAll('.exercise')].map(s => visible(s) && s.innerText.trim().length > 20),
+    images: [...main.querySelectorAll('img')].map(i => ({src: i.getAttribute('src'),
+        ok: i.complete && i.naturalWidth > 0 && visible(i)})),
+    captions: [...main.querySelectorAll('figure figcaption')].map(c => visible(c) &&
+        c.innerText.trim().length > 0),
+    solutions: [...main.querySelectorAll('.solution')].map(s => visible(s) &&
+        s.innerText.trim().length > 20),
+    exercises: [...main.querySelectorAll('.exercise')].map(s => visible(s) &&
+        s.innerText.trim().length > 20),
   };
 }"""
 
@@ -165,7 +171,8 @@ def test_pages_are_readable_with_javascript_off(
             )
         if len(seen["images"]) < len(expected["images"]):
             problems.append(
-                f"{rel}: {len(seen['images'])} images without JavaScript, {len(expected['images'])} with it"
+                f"{rel}: {len(seen['images'])} images without JavaScript, "
+                f"{len(expected['images'])} with it"
             )
         problems += [
             f"{rel}: image {i['src']} does not show" for i in seen["images"] if not i["ok"]
@@ -217,7 +224,8 @@ def test_figure_pngs_are_palette_encoded_smaller_and_the_same_size(tmp_path):
 
 
 def test_first_visit_is_light_and_text_comes_first(site_dir: Path):
-    """No 1.45 MB icon script; search index and BokehJS never block the text; figures lazy and sized."""
+    """No 1.45 MB icon script; search index and BokehJS never block the text; figures lazy and
+    sized."""
     problems = []
     for path in content_pages(site_dir):
         rel = path.relative_to(site_dir).as_posix()

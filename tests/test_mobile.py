@@ -36,18 +36,22 @@ OVERFLOW = """() => {
   if (article) {
     const right = article.getBoundingClientRect().right + 1;
     // Elements sticking out of the column, unless a scrolling box holds them.
-    const scrolls = el => { for (let e = el.parentElement; e && e !== article; e = e.parentElement) {
-        const o = getComputedStyle(e).overflowX; if (o === 'auto' || o === 'scroll' || o === 'hidden') return true; }
+    const scrolls = el => { for (let e = el.parentElement; e && e !== article;
+        e = e.parentElement) {
+        const o = getComputedStyle(e).overflowX; if (o === 'auto' || o === 'scroll' ||
+            o === 'hidden') return true; }
       return false; };
     for (const el of article.querySelectorAll('*')) {
       const r = el.getBoundingClientRect();
       if (r.width > 0 && r.right > right && !scrolls(el)) {
-        wide.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} ${Math.round(r.width)} px`);
+        wide.push(
+          `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} ${Math.round(r.width)} px`);
       }
     }
   }
   return {page: doc.scrollWidth, viewport: window.innerWidth,
-          article: article ? [article.scrollWidth, article.clientWidth] : null, wide: wide.slice(0, 5)};
+          article: article ? [article.scrollWidth, article.clientWidth] : null,
+              wide: wide.slice(0, 5)};
 }"""
 
 
@@ -87,10 +91,12 @@ def _sidebar_open(page) -> bool:
     """The site navigation shows: in the sidebar (laptop) or in the theme's dialog (phone)."""
     return page.evaluate("""() => {
         const shows = s => { if (!s) return false; const r = s.getBoundingClientRect();
-            return getComputedStyle(s).visibility !== 'hidden' && r.width > 100 && r.right > 100 && r.left >= -1
+            return getComputedStyle(s).visibility !== 'hidden' && r.width > 100 &&
+                r.right > 100 && r.left >= -1
                 && s.querySelectorAll('.bd-docs-nav a').length > 5; };
         const dialog = document.getElementById('pst-primary-sidebar-modal');
-        return (dialog && dialog.open && shows(dialog)) || shows(document.querySelector('.bd-sidebar-primary')); }""")
+        return (dialog && dialog.open && shows(dialog)) ||
+            shows(document.querySelector('.bd-sidebar-primary')); }""")
 
 
 def test_one_header_one_search_box(contexts, site_url):
@@ -151,9 +157,11 @@ def test_phone_contents_button_opens_the_page_toc(contexts, site_url):
         page.goto(site_url + "book/lesson3-data-cube.html", wait_until="load")
         page.locator(".secondary-toggle").first.click()
         page.wait_for_timeout(400)
-        shown = page.evaluate("""() => { const s = document.getElementById('pst-secondary-sidebar-modal');
+        shown = page.evaluate("""() => {
+            const s = document.getElementById('pst-secondary-sidebar-modal');
             if (!s || !s.open) return false; const r = s.getBoundingClientRect();
-            return r.width > 100 && r.left < window.innerWidth - 50 && s.querySelector('.page-toc') !== null; }""")
+            return r.width > 100 && r.left < window.innerWidth - 50 &&
+                s.querySelector('.page-toc') !== null; }""")
         assert shown, "the Contents button did not open the page's table of contents"
     finally:
         page.close()

@@ -1,4 +1,5 @@
-"""NO2 and the lockdowns: the synthetic Sentinel-5P data are realistic, and the analysis recovers the truth.
+"""NO2 and the lockdowns: the synthetic Sentinel-5P data are realistic, and the analysis recovers
+the truth.
 
 * The truth is the column change caused by a NOx emission cut taken from the
   literature (per city, with its source and kind: city value, regional
@@ -64,7 +65,8 @@ def test_each_citys_lockdown_drop_is_recovered_within_tolerance(regions, region)
     changes = pollution.city_changes(pollution.quality_filter(data), windows(truth))
     error = changes.change_pct - truth.true_change_pct
     assert (abs(error) <= TOLERANCE_PP).all(), (
-        f"{region}: estimated minus injected change (percentage points): {error.to_series().round(1).to_dict()}"
+        f"{region}: estimated minus injected change (percentage points): "
+        f"{error.to_series().round(1).to_dict()}"
     )
     assert (changes.change_pct < -10).all(), "every named city shows a clear drop"
     assert (changes.ci_low_pct < changes.change_pct).all() and (
@@ -73,7 +75,8 @@ def test_each_citys_lockdown_drop_is_recovered_within_tolerance(regions, region)
 
 
 def test_over_many_weathers_the_method_is_unbiased_and_its_interval_honest(regions):
-    """4 weathers x 11 cities: no bias, typical error under 10 points, the 95 % interval holds the truth in >= 80 %."""
+    """4 weathers x 11 cities: no bias, typical error under 10 points, the 95 % interval holds the
+    truth in >= 80 %."""
     errors, covered = [], []
     for seed in range(no2.DEFAULT_SEED, no2.DEFAULT_SEED + 4):
         for region in no2.REGIONS:
@@ -100,7 +103,7 @@ def test_the_truth_is_the_literature_emission_cut_and_the_column_change_it_cause
     """The generator injects NOx emission cuts from the literature (no solved, unphysical cuts);
     the truth is the column change that cut alone causes; the published observed changes (weather
     included) are kept beside it, each labelled with its kind."""
-    for region, (_, truth) in regions.items():
+    for _region, (_, truth) in regions.items():
         table = truth.to_dataframe()
         lit = no2.LOCKDOWNS.set_index("city").loc[table.index]
         np.testing.assert_allclose(table.emission_cut_pct, lit.emission_cut_pct, atol=0.01)

@@ -75,10 +75,13 @@ def test_the_offline_guard_refuses_internet_but_allows_loopback(tmp_path):
     log = tmp_path / "guard.log"
     code = (
         "import socket, urllib.request\n"
-        "try:\n    urllib.request.urlopen('https://naturalearth.s3.amazonaws.com/x.zip', timeout=5)\n"
-        "except OSError as e:\n    print('blocked' if 'offline guard' in str(e) else 'other', flush=True)\n"
+        "try:\n    urllib.request.urlopen('https://naturalearth.s3.amazonaws.com/x.zip', "
+        "timeout=5)\n"
+        "except OSError as e:\n    print('blocked' if 'offline guard' in str(e) else 'other', "
+        "flush=True)\n"
         "s = socket.socket()\n"
-        "try:\n    s.connect(('127.0.0.1', 9))\nexcept ConnectionRefusedError:\n    print('loopback ok')\n"
+        "try:\n    s.connect(('127.0.0.1', 9))\nexcept ConnectionRefusedError:\n    "
+        "print('loopback ok')\n"
     )
     env = dict(
         os.environ, PYTHONPATH=str(ROOT / "tools" / "offline_guard"), EOLAB_OFFLINE_LOG=str(log)
@@ -95,7 +98,8 @@ def test_under_the_guard_a_cartopy_download_is_an_error_naming_the_file():
         "import matplotlib; matplotlib.use('Agg')\n"
         "import matplotlib.pyplot as plt, cartopy.crs as ccrs, cartopy.feature as cf\n"
         "ax = plt.axes(projection=ccrs.PlateCarree()); ax.add_feature(cf.RIVERS)\n"
-        "try:\n    plt.gcf().canvas.draw()\nexcept Exception as e:\n    print(type(e).__name__, e)\n"
+        "try:\n    plt.gcf().canvas.draw()\nexcept Exception as e:\n    "
+        "print(type(e).__name__, e)\n"
     )
     env = dict(os.environ, PYTHONPATH=str(ROOT / "tools" / "offline_guard"))
     out = subprocess.run(

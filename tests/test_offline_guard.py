@@ -33,10 +33,13 @@ def attempt(name, f):
         print(name, "refused" if "offline guard" in str(err) else f"failed otherwise: {err}")
     else:
         print(name, "NOT REFUSED")
-attempt("_socket-connect", lambda: _socket.socket(_socket.AF_INET, _socket.SOCK_STREAM).connect(("192.0.2.1", 80)))
+attempt("_socket-connect",
+        lambda: _socket.socket(_socket.AF_INET, _socket.SOCK_STREAM).connect(("192.0.2.1", 80)))
 attempt("socket-connect", lambda: socket.create_connection(("192.0.2.1", 80), timeout=1))
-attempt("udp-sendto", lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("192.0.2.1", 53)))
-attempt("_socket-udp-sendto", lambda: _socket.socket(_socket.AF_INET, _socket.SOCK_DGRAM).sendto(b"x", ("192.0.2.1", 53)))
+attempt("udp-sendto",
+        lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("192.0.2.1", 53)))
+attempt("_socket-udp-sendto",
+        lambda: _socket.socket(_socket.AF_INET, _socket.SOCK_DGRAM).sendto(b"x", ("192.0.2.1", 53)))
 attempt("gethostbyname_ex", lambda: socket.gethostbyname_ex("example.invalid"))
 attempt("_socket-getaddrinfo", lambda: _socket.getaddrinfo("example.invalid", 80))
 attempt("curl", lambda: subprocess.run(["curl", "-s", "http://192.0.2.1/"]))
@@ -47,7 +50,8 @@ attempt("os-system-wget", lambda: os.system("wget -q http://192.0.2.1/"))
 server = socket.socket(); server.bind(("127.0.0.1", 0)); server.listen()
 socket.create_connection(server.getsockname()).close()
 print("loopback works")
-print("python-child", subprocess.run([sys.executable, "-c", "print('ok')"], capture_output=True, text=True).stdout.strip())
+child = subprocess.run([sys.executable, "-c", "print('ok')"], capture_output=True, text=True)
+print("python-child", child.stdout.strip())
 """
 
 EXPECTED = [

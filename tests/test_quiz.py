@@ -156,7 +156,8 @@ def test_without_javascript_each_question_is_followed_by_its_collapsed_answer(
 
 
 def _quiz_problem(body: str) -> str:
-    """Build a one-page Sphinx project with this quiz body; the error message, or '' if it builds."""
+    """Build a one-page Sphinx project with this quiz body; the error message, or '' if it
+    builds."""
     import tempfile
 
     from sphinx.application import Sphinx
@@ -186,7 +187,10 @@ def _quiz_problem(body: str) -> str:
 
 
 def test_the_directive_names_a_missing_explanation_or_right_option():
-    ok = "- question: Q?\n  options:\n    - text: a\n      right: true\n      why: because\n    - text: b\n      why: not this"
+    ok = (
+        "- question: Q?\n  options:\n    - text: a\n      right: true\n      why: because\n    "
+        "- text: b\n      why: not this"
+    )
     assert _quiz_problem(ok) == ""
     assert "needs `text:` and `why:`" in _quiz_problem(ok.replace("      why: not this", ""))
     assert "exactly one option" in _quiz_problem(ok.replace("      right: true\n", ""))
@@ -212,7 +216,8 @@ def test_print_shows_questions_to_learners_and_answers_to_instructors(
     site_dir: Path, site_url: str, browser, artifacts_dir: Path
 ):
     """Learner handout: questions (and a line for numbers), no answers. Instructor edition
-    (``html.eonb-instructor``, every ``<details>`` opened, as tools/pdf_handouts.py does): answers and why."""
+    (``html.eonb-instructor``, every ``<details>`` opened, as tools/pdf_handouts.py does): answers
+    and why."""
     rel = PAGES[0]
     _built(site_dir, rel)
     context = browser.new_context()
@@ -242,7 +247,8 @@ def test_print_shows_questions_to_learners_and_answers_to_instructors(
 @pytest.mark.build
 @pytest.mark.browser
 def test_the_quiz_works_from_the_offline_bundle_over_file_urls(site_dir: Path, browser):
-    """The offline bundle is opened from a USB stick (file://): no server, the quiz still answers."""
+    """The offline bundle is opened from a USB stick (file://): no server, the quiz still
+    answers."""
     rel = PAGES[-1]
     path = _built(site_dir, rel)
     context = browser.new_context()

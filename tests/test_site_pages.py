@@ -30,7 +30,8 @@ def broken_images(page) -> list[str]:
         for (const img of document.images) { img.loading = 'eager'; }
         await Promise.all([...document.images].map(img => img.complete ? null :
             new Promise(r => { img.onload = img.onerror = r; setTimeout(r, 10000); })));
-        return [...document.images].filter(img => !img.complete || img.naturalWidth === 0).map(img => img.src);
+        return [...document.images].filter(img => !img.complete ||
+            img.naturalWidth === 0).map(img => img.src);
     }""")
 
 

@@ -148,7 +148,8 @@ def test_the_drought_starts_in_spring_2018(monthly_anomalies, truth):
     assert float(region.sel(time="2018-07").squeeze()) < -0.08
 
 
-# --------------------------------------------------------------------------- deterministic and cached
+# --------------------------------------------------------------------------- deterministic and
+# cached
 
 
 def test_one_seed_gives_identical_values():

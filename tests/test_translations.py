@@ -287,7 +287,8 @@ def test_every_page_links_the_same_page_in_the_other_language(lang):
 
 @pytest.mark.build
 def test_french_pages_are_in_french():
-    """Headings, navigation and interface of the French site read French; the code does not change."""
+    """Headings, navigation and interface of the French site read French; the code does not
+    change."""
     from bs4 import BeautifulSoup
 
     fr, en = _built("fr"), _built("en")
@@ -338,7 +339,7 @@ def test_french_notebooks_have_french_text_and_the_same_code():
     fr = notebooks.lesson_notebook(ROOT / "book" / "first-map.md", lang="fr")
     assert [c.cell_type for c in en.cells] == [c.cell_type for c in fr.cells]
     assert fr.cells[1].source.startswith("# Votre première carte")
-    for a, b in zip(en.cells[1:], fr.cells[1:]):
+    for a, b in zip(en.cells[1:], fr.cells[1:], strict=True):
         if a.cell_type == "code":
             assert re.sub(r"#.*", "", a.source) == re.sub(r"#.*", "", b.source)
     assert 'os.environ.setdefault("EOLAB_LANG", "fr")' in fr.cells[0].source

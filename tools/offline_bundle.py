@@ -2,7 +2,8 @@
 
 The code is :mod:`eonb_book.bundle` (installed by ``make install``); this is its command line::
 
-    .venv/bin/python tools/offline_bundle.py --site _build/html --out _build/eo-notebooks-offline.zip
+    .venv/bin/python tools/offline_bundle.py --site _build/html --out
+    _build/eo-notebooks-offline.zip
     .venv/bin/python tools/offline_bundle.py ... --pyodide /path/to/pyodide   # + JupyterLite kernel
 """
 

@@ -16,7 +16,8 @@ from eolab.grid import LAT_NAMES, LON_NAMES, coord_name  # noqa: F401  (their ol
 
 
 def as_names(value, what: str) -> list[str]:
-    """A list of names from one name or a sequence of names (a single string is one name, not letters)."""
+    """A list of names from one name or a sequence of names (a single string is one name, not
+    letters)."""
     if isinstance(value, str):
         return [value]
     try:
@@ -67,7 +68,8 @@ CELSIUS_UNITS = (
 
 
 def to_celsius(da, what: str = "sst"):
-    """Temperatures in degC: kelvin (by ``units``) are converted; kelvin labelled degC is an error."""
+    """Temperatures in degC: kelvin (by ``units``) are converted; kelvin labelled degC is
+    an error."""
     units = str(da.attrs.get("units", "")).strip()
     sample = da.isel({d: slice(None, None, max(1, da.sizes[d] // 50)) for d in da.dims})
     values = np.asarray(sample.values, dtype=float)
@@ -88,7 +90,8 @@ def to_celsius(da, what: str = "sst"):
 
 
 def check_area_crs(crs, x: float, y: float, what: str = "the data") -> None:
-    """Refuse a projected CRS whose map areas are far from true areas at (x, y) (e.g. Web Mercator)."""
+    """Refuse a projected CRS whose map areas are far from true areas at (x, y) (e.g. Web
+    Mercator)."""
     from pyproj import CRS, Proj, Transformer
 
     crs = CRS.from_user_input(crs)
@@ -102,6 +105,8 @@ def check_area_crs(crs, x: float, y: float, what: str = "the data") -> None:
     if not np.isfinite(scale) or abs(scale - 1) > 0.02:
         raise ValueError(
             f"{what} are in {crs.name} ({crs.to_string()}), which does not preserve area: at "
-            f"{lat:.1f}° its map areas are {scale:.2f} times the true areas. Reproject to an equal-area or "
-            "local projected CRS first (the UTM zone, or EPSG:6933), e.g. da.rio.reproject('EPSG:32633')"
+            f"{lat:.1f}° its map areas are {scale:.2f} times the true areas. Reproject to an "
+            "equal-area or "
+            "local projected CRS first (the UTM zone, or EPSG:6933), e.g. "
+            "da.rio.reproject('EPSG:32633')"
         )

@@ -250,7 +250,8 @@ def find_files(root: str | os.PathLike, **facets) -> pd.DataFrame:
                     or "anywhere"
                 )
                 raise ValueError(
-                    f"no files with {facet}={wanted[facet][0] if len(wanted[facet]) == 1 else wanted[facet]!r} "
+                    "no files with "
+                    f"{facet}={wanted[facet][0] if len(wanted[facet]) == 1 else wanted[facet]!r} "
                     f"({where}); valid {facet} values there are: {', '.join(valid) or 'none'}"
                 )
             children = kept
@@ -263,7 +264,7 @@ def find_files(root: str | os.PathLike, **facets) -> pd.DataFrame:
             match = _PERIOD.search(path.name)
             rows.append(
                 {
-                    **dict(zip(CMIP6_FACETS, parts)),
+                    **dict(zip(CMIP6_FACETS, parts, strict=False)),
                     "period": f"{match.group(1)}-{match.group(2)}" if match else "",
                     "path": str(path),
                 }

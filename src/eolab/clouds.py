@@ -281,7 +281,8 @@ def cloud_fraction(qa: xr.DataArray, aoi: xr.DataArray | None = None) -> xr.Data
 def clear_fraction(
     qa: xr.DataArray, aoi: xr.DataArray | None = None, exclude=NOT_CLEAR
 ) -> xr.DataArray:
-    """Fraction (0-1) of the valid pixels in the AOI that are clear (:func:`clear_mask`), per scene."""
+    """Fraction (0-1) of the valid pixels in the AOI that are clear (:func:`clear_mask`),
+    per scene."""
     out = fraction(clear_mask(qa, exclude), qa, aoi)
     out.attrs["long_name"] = "clear fraction over the area of interest"
     return out.rename("clear_fraction")

@@ -26,7 +26,8 @@ def _check_reflectance(values: np.ndarray, label: str) -> np.ndarray:
     low, peak = float(present.min()), float(present.max())
     if low < -1:
         raise ValueError(
-            f"band {label!r} has values down to {low:g}: reflectance is never below -1, so these look "
+            f"band {label!r} has values down to {low:g}: reflectance is never below -1, so these "
+            "look "
             f"like a fill value; mask it first, e.g. band.where(band != {low:g})"
         )
     if peak > 5:
@@ -38,7 +39,8 @@ def _check_reflectance(values: np.ndarray, label: str) -> np.ndarray:
 
 
 def _checked(band: xr.DataArray, label: str) -> xr.DataArray:
-    """``band``, its values checked now (NumPy) or chunk by chunk when computed (Dask, still lazy)."""
+    """``band``, its values checked now (NumPy) or chunk by chunk when computed (Dask,
+    still lazy)."""
     if band.size == 0:
         raise ValueError(f"band {label!r} is empty: select a region and dates the data cover")
     if band.chunks is None:

@@ -77,7 +77,7 @@ def coastline_segments(
             if wrap:
                 x = x % 360
             breaks = np.flatnonzero(np.abs(np.diff(x)) > 180) + 1
-            for seg_x, seg_y in zip(np.split(x, breaks), np.split(y, breaks)):
+            for seg_x, seg_y in zip(np.split(x, breaks), np.split(y, breaks), strict=True):
                 if seg_x.size > 1:
                     xs.append(seg_x.round(3).tolist())
                     ys.append(seg_y.round(3).tolist())
@@ -264,13 +264,15 @@ _NAME_CONTROLS = """<script>
     const stack = [root];
     while (stack.length) {
       const node = stack.pop();
-      node.querySelectorAll(".noUi-handle").forEach(h => { h.setAttribute("aria-label", %(label)s); found = true; });
+      node.querySelectorAll(".noUi-handle").forEach(h => { h.setAttribute("aria-label",
+          %(label)s); found = true; });
       node.querySelectorAll("*").forEach(e => { if (e.shadowRoot) stack.push(e.shadowRoot); });
     }
     return found;
   }
   let tries = 0;
-  const timer = setInterval(() => { if (!figure || name(figure) || ++tries > 200) clearInterval(timer); }, 50);
+  const timer = setInterval(() => { if (!figure || name(figure) ||
+      ++tries > 200) clearInterval(timer); }, 50);
 })();
 </script>"""
 

@@ -52,7 +52,8 @@ def check_extent(extent) -> tuple[float, float, float, float]:
     if not (-90 <= lat_min < lat_max <= 90):
         raise ValueError(
             f"extent latitudes must satisfy -90 <= lat_min < lat_max <= 90, got "
-            f"lat_min={lat_min}, lat_max={lat_max}; the order is (lon_min, lon_max, lat_min, lat_max)"
+            f"lat_min={lat_min}, lat_max={lat_max}; the order is (lon_min, lon_max, lat_min, "
+            "lat_max)"
         )
     if not lon_min < lon_max:
         raise ValueError(f"extent needs lon_min < lon_max, got {lon_min} and {lon_max}")

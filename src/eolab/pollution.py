@@ -136,9 +136,12 @@ def _as_city(city) -> City:
 
 
 def _latitude_longitude(grid):
-    """``grid`` with coordinates named ``latitude`` and ``longitude`` (renamed from ``lat``/``lon``)."""
+    """``grid`` with coordinates named ``latitude`` and ``longitude`` (renamed from
+    ``lat``/``lon``)."""
     names = lat_lon_names(grid, "latitude", "longitude", what=("latitude", "longitude"))
-    return grid.rename({k: v for k, v in zip(names, ("latitude", "longitude")) if k != v})
+    return grid.rename(
+        {k: v for k, v in zip(names, ("latitude", "longitude"), strict=True) if k != v}
+    )
 
 
 def distance_km(lat, lon, lat0: float, lon0: float):
@@ -179,7 +182,8 @@ def city_mask(grid: xr.DataArray | xr.Dataset, city, radius_km: float = 40.0) ->
     if not (lat_range[0] <= city.lat <= lat_range[1] and lon_range[0] <= city.lon <= lon_range[1]):
         raise ValueError(
             f"{city.name} ({city.lat:.2f}°N, {city.lon:.2f}°E) lies outside the data, which cover "
-            f"latitudes {lat_range[0]:.2f} to {lat_range[1]:.2f} and longitudes {lon_range[0]:.2f} to "
+            f"latitudes {lat_range[0]:.2f} to {lat_range[1]:.2f} and longitudes "
+            f"{lon_range[0]:.2f} to "
             f"{lon_range[1]:.2f}; load the region that contains it"
         )
     if (
@@ -502,7 +506,8 @@ def change_map(no2: xr.DataArray, start, end, reference_year: int | None = None)
     if t0.year <= ref_year <= t1.year:
         raise ValueError(
             f"reference_year={ref_year} is a year of the period {t0.date()}..{t1.date()}: "
-            f"the map would compare the period with itself. Choose e.g. reference_year={t0.year - 1}"
+            "the map would compare the period with itself. Choose e.g. "
+            f"reference_year={t0.year - 1}"
         )
     shift = pd.DateOffset(years=ref_year - t0.year)
     now, ref = _window(no2, t0, t1), _window(no2, t0 + shift, t1 + shift)

@@ -107,7 +107,8 @@ def check_overlap(raster: xr.DataArray, shapes, by: str | None = None) -> None:
     ]
     if outside:
         names = ", ".join(
-            f"{_label(shapes, by, i)!r} (bounds {tuple(round(v, 2) for v in shapes.geometry.iloc[i].bounds)})"
+            f"{_label(shapes, by, i)!r} (bounds "
+            f"{tuple(round(v, 2) for v in shapes.geometry.iloc[i].bounds)})"
             for i in outside
         )
         raise ValueError(
@@ -322,7 +323,8 @@ def carbon_stock(agb: xr.DataArray, carbon_fraction: float = IPCC_CARBON_FRACTIO
 
 
 def table(stats: xr.Dataset, scale: float = 1e-6, unit: str = "Tg") -> pd.DataFrame:
-    """Zonal statistics as a readable table, totals converted (default Mg -> Tg, i.e. million tonnes).
+    """Zonal statistics as a readable table, totals converted (default Mg -> Tg, i.e. million
+    tonnes).
 
     Parameters
     ----------

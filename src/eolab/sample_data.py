@@ -138,7 +138,8 @@ def load_nemo_tos() -> xr.Dataset:
     raw.close()
     ds.attrs = {
         "title": "NEMO ocean model monthly sea-surface temperature, Jan-Mar 2015",
-        "source": "NEMO ocean model output (ORCA grid), sample files from the iris-sample-data package",
+        "source": "NEMO ocean model output (ORCA grid), sample files from the iris-sample-data "
+        "package",
         "Conventions": "CF-1.8",
     }
     return ds
@@ -180,7 +181,8 @@ NEMO_TOS = DatasetInfo(
     real_product="NEMO ocean model output (as used by CMIP6 models such as UKESM1 and "
     "IPSL-CM6A-LR); CMIP6 'tos' (table Omon) is on ESGF and on CEDA/JASMIN under "
     "/badc/cmip6/data/CMIP6/.",
-    provenance="NEMO/nemo_1m_2015{01,02,03}01-..._grid-T.nc from the PyPI package iris-sample-data 2.5.2.",
+    provenance="NEMO/nemo_1m_2015{01,02,03}01-..._grid-T.nc from the PyPI package "
+    "iris-sample-data 2.5.2.",
     licence="Open Government Licence v3 (Crown copyright, Met Office), via iris-sample-data",
     loader=load_nemo_tos,
     lessons=("lesson1",),

@@ -33,7 +33,8 @@ def _check_bands(ds, needed=REQUIRED_BANDS) -> None:
     missing = [b for b in needed if b not in ds.data_vars]
     if missing:
         raise ValueError(
-            f"bands missing: {', '.join(missing)}; the dataset has {', '.join(map(str, ds.data_vars)) or 'none'}. "
+            f"bands missing: {', '.join(missing)}; the dataset has "
+            f"{', '.join(map(str, ds.data_vars)) or 'none'}. "
             f"Load them, e.g. odc.stac.load(items, bands={list(needed)})"
         )
 
@@ -84,7 +85,8 @@ def classify_water(
 
 
 def pixel_area_km2(data) -> float:
-    """Area of one pixel in km², from the pixel size and the data's CRS (:func:`eolab.grid.pixel_size_m2`).
+    """Area of one pixel in km², from the pixel size and the data's CRS
+    (:func:`eolab.grid.pixel_size_m2`).
 
     Raises
     ------

@@ -1,6 +1,7 @@
 """The offline bundle: the whole website as one zip for a USB stick.
 
-    .venv/bin/python tools/offline_bundle.py --site _build/html --out _build/eo-notebooks-offline.zip
+    .venv/bin/python tools/offline_bundle.py --site _build/html --out
+    _build/eo-notebooks-offline.zip
     .venv/bin/python tools/offline_bundle.py ... --pyodide /path/to/pyodide   # + JupyterLite kernel
 
 Unzipped, ``eo-notebooks/index.html`` opens from disk: every page, figure,
@@ -49,9 +50,12 @@ import webbrowser
 from pathlib import Path
 
 port = int(sys.argv[1]) if len(sys.argv) > 1 else 8000
-handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(Path(__file__).parent))
+handler = functools.partial(
+    http.server.SimpleHTTPRequestHandler, directory=str(Path(__file__).parent)
+)
 http.server.SimpleHTTPRequestHandler.extensions_map.update(
-    {".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm", ".json": "application/json"})
+    {".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm",
+     ".json": "application/json"})
 server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
 url = f"http://127.0.0.1:{server.server_address[1]}/index.html"
 print(f"EO Notebooks at {url} (Ctrl-C to stop)")
@@ -91,7 +95,8 @@ fr/_downloads/pdf/.
 PYODIDE_INCLUDED = """The Python kernel of the practice notebooks (Pyodide {version}) is included in
 lite/pyodide/, so they run with no internet too (served by serve.py)."""
 
-PYODIDE_MISSING = """NOTE: the Python kernel of the practice notebooks (Pyodide) is NOT in this copy.
+PYODIDE_MISSING = """\
+NOTE: the Python kernel of the practice notebooks (Pyodide) is NOT in this copy.
 With an internet connection it is loaded from {url};
 without one the practice notebooks open but cannot run code. To include it,
 rebuild the bundle with `make offline PYODIDE_DIST=/path/to/pyodide`

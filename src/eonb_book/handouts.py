@@ -57,11 +57,14 @@ from .settings import (
 _INSTRUCTOR = """() => {
     document.documentElement.classList.add("eonb-instructor");
     for (const d of document.querySelectorAll("details")) { d.open = true; }
-    for (const e of document.querySelectorAll(".toggle-hidden")) { e.classList.remove("toggle-hidden"); }
-    for (const b of document.querySelectorAll("button.toggle-button")) { b.classList.add("toggle-button-hidden"); }
+    for (const e of document.querySelectorAll(".toggle-hidden")) {
+        e.classList.remove("toggle-hidden"); }
+    for (const b of document.querySelectorAll("button.toggle-button")) {
+        b.classList.add("toggle-button-hidden"); }
 }"""
 _INTERACTIVE_NOTE = """(url) => {
-    for (const fig of document.querySelectorAll("figure.eonb-interactive, div.bk-root, [data-root-id]")) {
+    for (const fig of document.querySelectorAll(
+        "figure.eonb-interactive, div.bk-root, [data-root-id]")) {
         const box = fig.closest("figure.eonb-interactive") || fig;
         if (box.dataset.eonbNoted) { continue; }
         box.dataset.eonbNoted = "1";
@@ -80,16 +83,22 @@ WORDS = {
         "page": "page",
         "of": "sur",
         " · instructor edition (with solutions)": " · édition du formateur (avec les solutions)",
-        "Instructor edition: exercise solutions and self-check answers are printed in place.": "Édition du formateur : les solutions des exercices et les réponses des "
+        "Instructor edition: exercise solutions and self-check answers are printed in "
+        "place.": "Édition du formateur : les solutions des exercices et les réponses des "
         "autoévaluations sont imprimées en place.",
         "Learner edition: exercise solutions and self-check answers are in the instructor edition "
-        "and on the website.": "Édition de l'apprenant : les solutions des exercices et les réponses des "
+        "and on the website.": "Édition de l'apprenant : les solutions des exercices et les "
+        "réponses des "
         "autoévaluations sont dans l'édition du formateur et sur le site.",
         "The whole course as a handout, printed from": "Tout le cours en support imprimé, depuis",
-        ", where every lesson can also be run (Binder, JupyterHub, Colab, JupyterLite).": ", où chaque leçon peut aussi être exécutée (Binder, JupyterHub, Colab, JupyterLite).",
+        ", where every lesson can also be run (Binder, JupyterHub, Colab, "
+        "JupyterLite).": ", où chaque leçon peut aussi être exécutée (Binder, JupyterHub, Colab, "
+        "JupyterLite).",
         "Contents": "Sommaire",
         "Printed": "Imprimé le",
-        "Interactive figure, printed here as its first frame. Move the slider, pan and zoom on the website: ": "Figure interactive, imprimée ici dans son premier état. Sur le site, déplacez le "
+        "Interactive figure, printed here as its first frame. Move the slider, pan and zoom on "
+        "the website: ": "Figure interactive, imprimée ici dans son premier état. Sur le site, "
+        "déplacez le "
         "curseur, faites glisser et zoomez : ",
     },
 }
@@ -176,10 +185,12 @@ def print_page(
         }""")
         page.evaluate(
             _INTERACTIVE_NOTE.replace(
-                '"Interactive figure, printed here as its first frame. " +\n            "Move the slider, pan and zoom on the website: "',
+                '"Interactive figure, printed here as its first frame. " +\n            "Move '
+                'the slider, pan and zoom on the website: "',
                 json.dumps(
                     say(
-                        "Interactive figure, printed here as its first frame. Move the slider, pan and "
+                        "Interactive figure, printed here as its first frame. Move the slider, "
+                        "pan and "
                         "zoom on the website: ",
                         lang,
                     )
@@ -225,17 +236,22 @@ def cover(
     what = say(
         "Instructor edition: exercise solutions and self-check answers are printed in place."
         if edition == "instructor"
-        else "Learner edition: exercise solutions and self-check answers are in the instructor edition "
+        else "Learner edition: exercise solutions and self-check answers are in the instructor "
+        "edition "
         "and on the website.",
         lang,
+    )
+    where_run = say(
+        ", where every lesson can also be run (Binder, JupyterHub, Colab, JupyterLite).", lang
     )
     body = (
         f"<html lang='{lang}'><body style='font-family: sans-serif; margin: 30mm 20mm;'>"
         f"<h1 style='font-size: 28pt'>{html.escape(course)}</h1>"
         f"<p>{say('The whole course as a handout, printed from', lang)} <b>{html.escape(base)}</b>"
-        f"{say(', where every lesson can also be run (Binder, JupyterHub, Colab, JupyterLite).', lang)}</p>"
+        f"{where_run}</p>"
         f"<p><b>{html.escape(what)}</b></p><h2>{say('Contents', lang)}</h2><ol>{items}</ol>"
-        f"<p style='color:#555'>{say('Printed', lang)} {time.strftime('%Y-%m-%d')}.</p></body></html>"
+        f"<p style='color:#555'>{say('Printed', lang)} "
+        f"{time.strftime('%Y-%m-%d')}.</p></body></html>"
     )
     page = browser.new_page()
     try:
@@ -282,7 +298,8 @@ def make_handouts(
                 titles.append((title, f"{base}{doc}.html"))
                 pdfs.append(target)
                 print(
-                    f"{edition:10s} {target.relative_to(site) if target.is_relative_to(site) else target}: "
+                    f"{edition:10s} "
+                    f"{target.relative_to(site) if target.is_relative_to(site) else target}: "
                     f"{target.stat().st_size / 1e3:.0f} kB, {time.perf_counter() - start:.1f} s"
                 )
             with tempfile.TemporaryDirectory() as tmp:

@@ -120,7 +120,7 @@ def structure_problems(text: str) -> list[str]:
     starts = {b.argument: b for b in blocks if b.name == "solution-start"}
     plain = {b.argument: b for b in blocks if b.name == "solution"}
     ends = [b.line for b in blocks if b.name == "solution-end"]
-    for label, ex in labels:
+    for label, _ex in labels:
         if label in plain:
             continue
         if label not in starts:
@@ -184,7 +184,7 @@ def structure_problems(text: str) -> list[str]:
         "## Where the real data lives",
     ]
     present = [(name, where[name]) for name in order if name in where]
-    for (a, line_a), (b, line_b) in zip(present, present[1:]):
+    for (a, line_a), (b, line_b) in zip(present, present[1:], strict=False):
         if line_b < line_a:
             problems.append(f"'{b}' (line {line_b}) must come after '{a}' (line {line_a})")
     return problems

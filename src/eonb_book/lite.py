@@ -190,7 +190,8 @@ def _clean_cell(cell):
 
 
 def check_cells(docname: str) -> list:
-    """The "Check yourself" cells of a practice notebook (:mod:`eonb_book.lite_checks`), pure Python."""
+    """The "Check yourself" cells of a practice notebook (:mod:`eonb_book.lite_checks`), pure
+    Python."""
     if docname not in lite_checks.CHECKS:
         return []
     task, check = lite_checks.CHECKS[docname]
@@ -317,7 +318,8 @@ def main(argv: list[str] | None = None) -> int:
     pages = [(doc, src, f"../../{doc}.html") for doc, src in toc.pages()]
     for p in write_contents(pages, args.out):
         print(
-            f"{p.path}: {sum(c.cell_type == 'code' for c in p.cells)} code cells, data {p.data or '-'}"
+            f"{p.path}: {sum(c.cell_type == 'code' for c in p.cells)} code cells, data "
+            f"{p.data or '-'}"
         )
     return 0
 

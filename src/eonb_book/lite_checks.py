@@ -28,7 +28,8 @@ def feedback(answer, expected, tolerance, unit="", mistakes=()):
         if abs(answer - value) <= tolerance:
             print("Not quite: " + why)
             return False
-    print(f"Not quite: I compared {answer:g} {unit} with the expected value (± {tolerance:g} {unit}) "
+    print(f"Not quite: I compared {answer:g} {unit} with the expected value "
+          f"(± {tolerance:g} {unit}) "
           "and with the usual mistakes; it matches none. Check each step.")
     return False
 '''
@@ -37,7 +38,8 @@ def feedback(answer, expected, tolerance, unit="", mistakes=()):
 # mistakes() (value, why) and check_answer(answer), and checks the learner's ``my_answer``.
 CHECKS: dict[str, tuple[str, str]] = {
     "book/lesson1-notebooks-sst": (
-        "**Your turn.** What was the plain (unweighted) Niño-3.4 index of December 2009, in °C? Set `my_answer` to the number you read, then run the cell.",
+        "**Your turn.** What was the plain (unweighted) Niño-3.4 index of December 2009, in °C? "
+        "Set `my_answer` to the number you read, then run the cell.",
         """\
 def expected_answer():
     return float(index.sel(time="2009-12")[0])
@@ -46,7 +48,8 @@ def mistakes():
     expected = expected_answer()
     return [
         (expected + 273.15, "that is in kelvin; the index is an anomaly in °C."),
-        (float(box.sel(time="2009-12")[0]), "that is the box's SST itself; the index is its anomaly "
+        (float(box.sel(time="2009-12")[0]),
+         "that is the box's SST itself; the index is its anomaly "
          "(minus the month's mean)."),
         (-expected, "the sign is flipped: December 2009 was an El Niño, warmer than normal."),
     ]
@@ -58,7 +61,8 @@ my_answer = ...   # your answer, °C
 check_answer(my_answer)""",
     ),
     "book/lesson2-no2-lockdown": (
-        "**Your turn.** By how many percent did the (synthetic) NO₂ change between `before` and `during`? Set `my_answer` (a fall is negative).",
+        "**Your turn.** By how many percent did the (synthetic) NO₂ change between `before` and "
+        "`during`? Set `my_answer` (a fall is negative).",
         """\
 def expected_answer():
     return 100 * (during.mean() / before.mean() - 1)
@@ -79,7 +83,8 @@ my_answer = ...   # your answer, %
 check_answer(my_answer)""",
     ),
     "book/lesson2-biomass-shapefiles": (
-        "**Your turn.** How much carbon (Mg C) do the four toy pixels hold, with the IPCC carbon fraction 0.47? Set `my_answer`.",
+        "**Your turn.** How much carbon (Mg C) do the four toy pixels hold, with the IPCC carbon "
+        "fraction 0.47? Set `my_answer`.",
         """\
 def expected_answer():
     return 0.47 * float(toy_biomass)
@@ -90,7 +95,8 @@ def mistakes():
         (float(toy_biomass), "that is the biomass; multiply by the carbon fraction 0.47."),
         (expected * 44 / 12, "that is CO₂ (carbon × 44/12), not carbon."),
         (0.5 * float(toy_biomass), "that uses a carbon fraction of 0.5; the lesson uses 0.47."),
-        (0.47 * float(toy_agb.sum()) * dy_km * dx_km * 100, "latitude weights forgotten: every pixel's "
+        (0.47 * float(toy_agb.sum()) * dy_km * dx_km * 100,
+         "latitude weights forgotten: every pixel's "
          "area shrinks with cos(latitude)."),
     ]
 
@@ -101,7 +107,8 @@ my_answer = ...   # your answer, Mg C
 check_answer(my_answer)""",
     ),
     "book/lesson3-data-cube": (
-        "**Your turn.** A pixel was observed clear in 40 scenes and wet in 10 of them; it was cloudy in 20 more. What is its water frequency in percent? Set `my_answer`.",
+        "**Your turn.** A pixel was observed clear in 40 scenes and wet in 10 of them; it was "
+        "cloudy in 20 more. What is its water frequency in percent? Set `my_answer`.",
         """\
 clear, wet, cloudy = 40, 10, 20
 
@@ -123,7 +130,8 @@ my_answer = ...   # your answer, %
 check_answer(my_answer)""",
     ),
     "book/lesson4-pixel-access": (
-        "**Your turn.** How many chunks of the *space-optimised* layout does one pixel's ten-year series touch? Set `my_answer`.",
+        "**Your turn.** How many chunks of the *space-optimised* layout does one pixel's "
+        "ten-year series touch? Set `my_answer`.",
         """\
 def expected_answer():
     return chunks_touched(layouts["space"], 3653, 1, 1)
@@ -133,7 +141,8 @@ def mistakes():
     return [
         (chunks_touched(layouts["time"], 3653, 1, 1), "that is the time-optimised layout's count."),
         (3653 // 32, "chunks are whole: round up (math.ceil), a partial chunk is still read."),
-        (chunks_touched(layouts["compromise"], 3653, 1, 1), "that is the compromise layout's count."),
+        (chunks_touched(layouts["compromise"], 3653, 1, 1),
+         "that is the compromise layout's count."),
     ]
 
 def check_answer(answer):
@@ -143,7 +152,8 @@ my_answer = ...   # your answer, chunks
 check_answer(my_answer)""",
     ),
     "book/lesson5-dask": (
-        "**Your turn.** What is the mean of all the values, in °C, from the running sum? Set `my_answer`.",
+        "**Your turn.** What is the mean of all the values, in °C, from the running sum? Set "
+        "`my_answer`.",
         """\
 def expected_answer():
     return running_sum / count
@@ -164,7 +174,8 @@ my_answer = ...   # your answer, °C
 check_answer(my_answer)""",
     ),
     "book/lesson6-teaching": (
-        "**Your turn.** How many of the platforms in the table work with no internet connection? Set `my_answer`.",
+        "**Your turn.** How many of the platforms in the table work with no internet connection? "
+        "Set `my_answer`.",
         """\
 def expected_answer():
     return int(platforms["offline"].sum())

@@ -143,7 +143,8 @@ todo = [f"{{n}}=={{pin}}" for n, (low, pin) in NEEDS.items()
 upgrades = [n.split("[")[0] for n, (low, _) in NEEDS.items() if version(n)
             and numbers(version(n)) < numbers(low)]
 repo = Path.cwd().parent  # nbgitpuller, Binder, a clone: the repository is beside notebooks/
-here = (repo / "pyproject.toml").is_file() and \'name = "eolab"\' in (repo / "pyproject.toml").read_text()
+here = ((repo / "pyproject.toml").is_file()
+        and \'name = "eolab"\' in (repo / "pyproject.toml").read_text())
 if version("eolab") is None:
     todo.append(str(repo) if here else f"eolab @ git+{{REPO}}@{{BRANCH}}")
 python = f"Python {{sys.version_info.major}}.{{sys.version_info.minor}}"

@@ -119,7 +119,7 @@ def write_tiles(folder: Path, tiles=tuple(TILES)) -> dict[str, Path]:
     from rasterio.windows import Window
 
     gdf = regions()
-    shapes = [(geom, REGION_AGB[name]) for name, geom in zip(gdf.NAME, gdf.geometry)]
+    shapes = [(geom, REGION_AGB[name]) for name, geom in zip(gdf.NAME, gdf.geometry, strict=True)]
     out = {}
     rng = np.random.default_rng(2020)
     for tile in tiles:

@@ -100,7 +100,7 @@ def truth() -> dict:
     rectangle in UTM) and ``lake_km2`` (None where cloud hides the lake).
     """
     out = {}
-    for date, coll, cc, cloud, (h, w) in SCENES:
+    for date, _coll, cc, cloud, (h, w) in SCENES:
         start, end = SEARCH["datetime"].split("/")
         if not start <= date <= end or cc >= SEARCH["max_cloud"]:
             continue
@@ -177,7 +177,7 @@ def _footprint():
     to_ll = Transformer.from_crs(EPSG, 4326, always_xy=True)
     x1, y1 = X0 + SIZE * PIXEL, Y0 - SIZE * PIXEL
     lon, lat = to_ll.transform([X0, x1, x1, X0, X0], [Y0, Y0, y1, y1, Y0])
-    ring = [[round(a, 6), round(b, 6)] for a, b in zip(lon, lat)]
+    ring = [[round(a, 6), round(b, 6)] for a, b in zip(lon, lat, strict=True)]
     return ({"type": "Polygon", "coordinates": [ring]}, [min(lon), min(lat), max(lon), max(lat)])
 
 

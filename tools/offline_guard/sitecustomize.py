@@ -67,7 +67,8 @@ def _check(sock, address, what: str) -> None:
 
 
 class _Guarded:
-    """Methods that reach a remote address, guarded (mixed into socket.socket and _socket.socket)."""
+    """Methods that reach a remote address, guarded (mixed into socket.socket and
+    _socket.socket)."""
 
     def connect(self, address):
         _check(self, address, "connect")

@@ -76,7 +76,8 @@ def exercise1(west, east, show_solution: bool = False) -> Feedback:
     return Feedback(
         False,
         f"Not quite: I compared your span {west:.0f}–{east:.0f} °E with the lesson's, allowing "
-        "± 3°, and with the spans that the usual mistakes give (°W instead of °E, warmer instead of "
+        "± 3°, and with the spans that the usual mistakes give (°W instead of °E, warmer "
+        "instead of "
         "colder, December 2009 instead of 2007); it matches none. Did you average over `lat` and "
         "select December 2007?",
         "unknown",
@@ -163,7 +164,8 @@ def exercise3(coldest_c, show_solution: bool = False) -> Feedback:
         (
             "coldest grid point not mean",
             float(at850.min()) - 273.15,
-            "that is the coldest single grid point; average over `lat` and `lon` first, then find the coldest day.",
+            "that is the coldest single grid point; average over `lat` and `lon` first, then "
+            "find the coldest day.",
         ),
         (
             "mean over the wrong dimension",
@@ -178,7 +180,8 @@ def exercise3(coldest_c, show_solution: bool = False) -> Feedback:
 
 def exercise4(ax, show_solution: bool = False) -> Feedback:
     """*The same recipe on a model grid*: the map axes of your NEMO SST plot
-    (what ``maps.map_axes`` returned). Checks the projection, the colour map and the colour limits."""
+    (what ``maps.map_axes`` returned). Checks the projection, the colour map and the colour limits.
+    """
     import numpy as np
 
     from eolab import datasets

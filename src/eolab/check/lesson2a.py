@@ -51,12 +51,14 @@ def exercise1(answer, show_solution: bool = False) -> Feedback:
         (
             "weekends kept",
             float(all_days.change_pct),
-            "that is the change from all days; pass `weekdays_only=True` to keep Monday to Friday only.",
+            "that is the change from all days; pass `weekdays_only=True` to keep Monday to "
+            "Friday only.",
         ),
         (
             "cloudy pixels kept",
             float(unfiltered.change_pct),
-            "that is the change from the unfiltered series: cloudy pixels kept. Use the `paris` series "
+            "that is the change from the unfiltered series: cloudy pixels kept. Use the `paris` "
+            "series "
             "built from `quality_filter` output.",
         ),
         (
@@ -81,7 +83,8 @@ def exercise1(answer, show_solution: bool = False) -> Feedback:
 
 
 def exercise2(change_2020, change_2019, show_solution: bool = False) -> Feedback:
-    """*Before and after*: the change from 14 Feb–12 Mar to 13 Mar–13 Apr, in 2020 and in 2019, in percent."""
+    """*Before and after*: the change from 14 Feb–12 Mar to 13 Mar–13 Apr, in 2020 and in 2019, in
+    percent."""
     paris, _ = _europe()
 
     def before_after(year: int, sign: int = 1) -> float:
@@ -100,7 +103,8 @@ def exercise2(change_2020, change_2019, show_solution: bool = False) -> Feedback
             (
                 "divided the wrong way",
                 before_after(year, -1),
-                "you divided the window before by the window after; the change is after / before − 1.",
+                "you divided the window before by the window after; the change is after / "
+                "before − 1.",
             ),
             (
                 "fraction not percent",
@@ -110,7 +114,8 @@ def exercise2(change_2020, change_2019, show_solution: bool = False) -> Feedback
             (
                 "same dates of 2019 as baseline",
                 float(_change_2019_baseline()) if year == 2020 else float("nan"),
-                "that is the lockdown change against the same dates of 2019; this exercise compares the "
+                "that is the lockdown change against the same dates of 2019; this exercise "
+                "compares the "
                 "window with the four weeks just before it.",
             ),
         ]
@@ -153,7 +158,8 @@ def exercise3(mean_2019_all, show_solution: bool = False) -> Feedback:
         (
             "quality filter applied",
             filtered,
-            "that is the mean of the *filtered* series (qa_value ≥ 0.75); the exercise asks for all "
+            "that is the mean of the *filtered* series (qa_value ≥ 0.75); the exercise asks "
+            "for all "
             "retrievals, `ds[pollution.NO2]`, to see what cloudy pixels do.",
         ),
         (
@@ -170,7 +176,8 @@ def exercise3(mean_2019_all, show_solution: bool = False) -> Feedback:
         [(n, v * 1e6, w) for n, v, w in mistakes],
         show_solution,
         "µmol m-2",
-        "It is lower than the filtered mean: under clouds the retrieval misses NO₂ near the ground.",
+        "It is lower than the filtered mean: under clouds the retrieval misses NO₂ near the "
+        "ground.",
     )
 
 
@@ -188,7 +195,8 @@ def exercise4(answer, show_solution: bool = False) -> Feedback:
         (
             "European window",
             float(pollution.lockdown_change(delhi, *PARIS_WINDOW).change_pct),
-            "that uses Europe's lockdown dates (13 March–13 April); India locked down from 25 March to 3 May.",
+            "that uses Europe's lockdown dates (13 March–13 April); India locked down from 25 "
+            "March to 3 May.",
         ),
         (
             "cloudy pixels kept",
@@ -197,7 +205,8 @@ def exercise4(answer, show_solution: bool = False) -> Feedback:
                     pollution.city_series(raw[pollution.NO2], "Delhi"), *INDIA_WINDOW
                 ).change_pct
             ),
-            "that comes from the unfiltered data: cloudy pixels kept. Apply `pollution.quality_filter` first.",
+            "that comes from the unfiltered data: cloudy pixels kept. Apply "
+            "`pollution.quality_filter` first.",
         ),
         (
             "fraction not percent",

@@ -80,7 +80,8 @@ def exercise1(biomass_share_pct, land_share_pct, show_solution: bool = False) ->
     return Feedback(
         False,
         f"Not quite: I compared your shares ({biomass:.2f} %, {land:.2f} %) with the lesson's, "
-        "allowing ± 0.5 % for biomass and ± 0.05 % for land; they differ. Did you divide the two forest "
+        "allowing ± 0.5 % for biomass and ± 0.05 % for land; they differ. Did you divide the two "
+        "forest "
         "areas' totals by Kenya's?",
         "unknown",
         solution,

@@ -78,7 +78,8 @@ def exercise2(errors, show_solution: bool = False) -> Feedback:
     variable, reversed dates) that ``cube.point_series`` raised."""
     errors = list(errors)
     solution = (
-        "ValueError naming the extent; KeyError naming the variables; ValueError naming the date order"
+        "ValueError naming the extent; KeyError naming the variables; ValueError naming the date "
+        "order"
         if show_solution
         else None
     )

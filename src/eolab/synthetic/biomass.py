@@ -62,7 +62,8 @@ TITLE = "SYNTHETIC above-ground biomass of Kenya (imitating NCEO / ESA CCI Bioma
 REAL_PRODUCT = (
     "NCEO Africa above-ground biomass map (Rodríguez-Veiga et al., 100 m; from the University "
     "of Leicester / NCEO and the CEDA archive) and ESA Climate Change Initiative Biomass AGB maps "
-    "(100 m; 2010 and 2015-2021, version 6 adds 2007 and 2022; https://climate.esa.int/en/projects/biomass/, "
+    "(100 m; 2010 and 2015-2021, version 6 adds 2007 and 2022; "
+    "https://climate.esa.int/en/projects/biomass/, "
     "data on the CEDA archive)"
 )
 CRS = "EPSG:4326"
@@ -202,14 +203,15 @@ def _fields(seed: int) -> tuple[np.ndarray, np.ndarray]:
 
 # ================================================================ protected areas
 def protected_areas():
-    """The SYNTHETIC protected-area polygons, as a GeoDataFrame in EPSG:21037 (Arc 1960 / UTM 37S)."""
+    """The SYNTHETIC protected-area polygons, as a GeoDataFrame in EPSG:21037 (Arc 1960 /
+    UTM 37S)."""
     import geopandas as gpd
     from shapely import affinity
     from shapely.geometry import Polygon
 
     rng = np.random.default_rng(21037)
     shapes = []
-    for name, clat, clon, a_lat, a_lon, angle in _PROTECTED:
+    for _name, clat, clon, a_lat, a_lon, angle in _PROTECTED:
         theta = np.linspace(0, 2 * np.pi, 72, endpoint=False)
         wobble = (
             1
@@ -218,7 +220,7 @@ def protected_areas():
         )
         ring = [
             (clon + a_lon * w * np.cos(t), clat + a_lat * w * np.sin(t))
-            for t, w in zip(theta, wobble)
+            for t, w in zip(theta, wobble, strict=True)
         ]
         poly = affinity.rotate(Polygon(ring), angle, origin=(clon, clat))
         shapes.append(poly)
@@ -381,7 +383,8 @@ load_agb = load
 
 
 def ground_truth(seed: int = 0) -> xr.Dataset:
-    """The exact fields the generator wrote (float32, NaN over water), as (y, x) arrays in EPSG:4326."""
+    """The exact fields the generator wrote (float32, NaN over water), as (y, x) arrays in
+    EPSG:4326."""
     agb, sd = _fields(seed)
     lat, lon = grid()
     return xr.Dataset(

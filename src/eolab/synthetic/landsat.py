@@ -49,7 +49,8 @@ opens it for searching), :func:`ground_truth` returns the truth, and
 
 >>> from eolab.synthetic import landsat
 >>> catalogue = landsat.open_catalogue()          # doctest: +SKIP
->>> items = catalogue.search(datetime="2017", query={"eo:cloud_cover": {"lt": 20}}).item_collection()  # doctest: +SKIP
+>>> items = catalogue.search(datetime="2017", query={"eo:cloud_cover": {"lt":
+20}}).item_collection()  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -127,7 +128,7 @@ def _lonlat_footprint():
     x1, y1 = X0 + PIXEL_M * SHAPE[1], Y0 - PIXEL_M * SHAPE[0]
     ring = [(X0, Y0), (x1, Y0), (x1, y1), (X0, y1), (X0, Y0)]
     ll = [tuple(round(v, 6) for v in to_ll.transform(x, y)) for x, y in ring]
-    lons, lats = zip(*ll)
+    lons, lats = zip(*ll, strict=True)
     return {"type": "Polygon", "coordinates": [ll]}, [min(lons), min(lats), max(lons), max(lats)]
 
 
@@ -266,7 +267,8 @@ def build(
         collection = pystac.Collection(
             id="landsat-c2-l2",
             title="SYNTHETIC Landsat Collection 2 Level-2",
-            description=f"{TITLE}. Asset names, scaling and QA_PIXEL bits as in the Planetary Computer "
+            description=f"{TITLE}. Asset names, scaling and QA_PIXEL bits as in the Planetary "
+            "Computer "
             "collection 'landsat-c2-l2'.",
             extent=extent,
             license="CC-BY-4.0",
@@ -300,7 +302,8 @@ def build(
             encoding={v: {"zlib": True} for v in ("true_water", "true_cloud", "true_clear")},
         )
 
-    # Reuses a complete catalogue; never deletes a folder eolab did not make (eolab.datasets.ensure_folder).
+    # Reuses a complete catalogue; never deletes a folder eolab did not make
+    # (eolab.datasets.ensure_folder).
     return (
         ensure_folder(folder, synthetic_note(TITLE, GENERATOR, seed, VERSION), write)
         / "catalog.json"
@@ -408,7 +411,8 @@ def load(
         title=TITLE,
         eolab_kind="synthetic",
         source=f"{GENERATOR} (seed {seed})",
-        comment=f"SYNTHETIC scenes imitating {REAL_PRODUCT}; DN = (reflectance - {OFFSET}) / {SCALE}",
+        comment=f"SYNTHETIC scenes imitating {REAL_PRODUCT}; DN = (reflectance - {OFFSET}) / "
+        f"{SCALE}",
     )
     return ds
 
@@ -427,7 +431,8 @@ INFO = DatasetInfo(
         f"{len(acquisitions())} scenes 2014-2022 of WRS-2 path 172 row 077, a 300 x 360 window "
         "of 30 m pixels in EPSG:32635 around Gaborone Dam, Botswana; one COG per band with a "
         "STAC catalogue. Injected: reservoir drought (2014-2016) and refill (2017), ephemeral "
-        "rivers, seasonal clouds with shadows and cirrus. Truth: eolab.synthetic.landsat.ground_truth()."
+        "rivers, seasonal clouds with shadows and cirrus. Truth: "
+        "eolab.synthetic.landsat.ground_truth()."
     ),
     real_product=REAL_PRODUCT
     + "; real scenes: https://planetarycomputer.microsoft.com/dataset/landsat-c2-l2, "

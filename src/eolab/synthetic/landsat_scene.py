@@ -257,7 +257,8 @@ def landscape(seed: int = 0) -> dict[str, np.ndarray]:
 
 
 def level_fraction(time) -> np.ndarray:
-    """Injected reservoir level as a fraction of full depth (0-1) at ``time`` (array-like of dates)."""
+    """Injected reservoir level as a fraction of full depth (0-1) at ``time`` (array-like
+    of dates)."""
     knots = (
         pd.to_datetime([k[0] for k in _LEVEL_KNOTS]).values.astype("datetime64[D]").astype(float)
     )
@@ -267,7 +268,8 @@ def level_fraction(time) -> np.ndarray:
 
 
 def _greenness(when: pd.Timestamp) -> float:
-    """Seasonal vegetation greenness 0-1: peaks mid-February, lowest mid-August; weak in drought years."""
+    """Seasonal vegetation greenness 0-1: peaks mid-February, lowest mid-August; weak in drought
+    years."""
     g = 0.5 + 0.5 * np.cos(2 * np.pi * (when.day_of_year - 45) / 365.25)
     return g * (0.6 if when.year in (2015, 2016) else 1.0)
 

@@ -1,4 +1,5 @@
-"""SYNTHETIC daily Sentinel-5P (TROPOMI) tropospheric NO2 over big cities, 2019-2020, with lockdowns.
+"""SYNTHETIC daily Sentinel-5P (TROPOMI) tropospheric NO2 over big cities, 2019-2020, with
+lockdowns.
 
 No package registry ships Sentinel-5P data, so this module *makes* a small
 gridded stand-in for the real Level-2 product, with the truth it injected.
@@ -21,7 +22,8 @@ What is made up, and how
 Three regions (``europe``, ``south_asia``, ``east_asia``).  Every GeoNames
 city of more than 500 000 inhabitants in a region emits a plume centred on
 its real coordinates, with an amplitude growing with its population to the power
-0.35 (bigger cities are more polluted, less than in proportion) and smeared downwind by a daily wind (invented, swinging around a
+0.35 (bigger cities are more polluted, less than in proportion) and smeared downwind by a daily wind
+(invented, swinging around a
 prevailing direction).  On top: a winter maximum (in summer, more sunlight
 makes more OH, which shortens the NOx lifetime to a few hours; in winter NOx
 lives longer and more fuel is burnt for heating), a weekly cycle (less traffic
@@ -140,7 +142,8 @@ def _lockdown_profile(time: pd.DatetimeIndex, start: str, end: str) -> np.ndarra
 
 
 def _weather(region: str, time: pd.DatetimeIndex, rng: np.random.Generator) -> dict:
-    """Daily wind speed (m s-1), wind direction (radians, towards) and NOx lifetime factor (1 on average).
+    """Daily wind speed (m s-1), wind direction (radians, towards) and NOx lifetime factor (1 on
+    average).
 
     The lifetime factor stands for the day-to-day OH chemistry (sunshine, temperature): a longer
     lifetime lets more NO2 build up in the column.
@@ -164,7 +167,8 @@ def _weather(region: str, time: pd.DatetimeIndex, rng: np.random.Generator) -> d
 
 
 def _plume(city: pd.Series, lat: np.ndarray, lon: np.ndarray, weather: dict):
-    """Plume (time, patch lat, patch lon) of one city for a calm-equivalent emission of 1, and its slices."""
+    """Plume (time, patch lat, patch lon) of one city for a calm-equivalent emission of 1, and its
+    slices."""
     iy = slice(max(0, np.searchsorted(lat, city.lat - 2.0)), np.searchsorted(lat, city.lat + 2.0))
     ix = slice(max(0, np.searchsorted(lon, city.lon - 2.5)), np.searchsorted(lon, city.lon + 2.5))
     ky = 110.57
@@ -185,7 +189,8 @@ def _plume(city: pd.Series, lat: np.ndarray, lon: np.ndarray, weather: dict):
 
 
 def _model(region: str, seed: int):
-    """Every ingredient of a region's data, with the literature emission cuts of the named cities."""
+    """Every ingredient of a region's data, with the literature emission cuts of the named
+    cities."""
     spec = _check_region(region)
     rng = np.random.default_rng([seed, list(REGIONS).index(region)])
     lat, lon = grid(region)
@@ -208,7 +213,7 @@ def _model(region: str, seed: int):
     default_cut, d0, d1 = _REGION_DEFAULT[region]
     profile, cut = [], np.full(len(town), default_cut)
     table = LOCKDOWNS[LOCKDOWNS.region == region].set_index("city")
-    for k, c in town.iterrows():
+    for _k, c in town.iterrows():
         start, end = (
             (table.loc[c["name"], "start"], table.loc[c["name"], "end"]) if c.named else (d0, d1)
         )
@@ -340,7 +345,8 @@ def generate(region: str = "europe", seed: int = DEFAULT_SEED) -> tuple[xr.Datas
                     "units": "1",
                     "valid_min": 0.0,
                     "valid_max": 1.0,
-                    "comment": "Use qa_value >= 0.75 for the tropospheric column; lower values are cloudy or poor.",
+                    "comment": "Use qa_value >= 0.75 for the tropospheric column; lower values "
+                    "are cloudy or poor.",
                 },
             ),
         },
@@ -408,20 +414,23 @@ def _truth(m: dict, clean: np.ndarray, seed: int) -> xr.Dataset:
     truth["true_change_pct"].attrs = {
         "units": "%",
         "long_name": (
-            f"change of the mean column within {RADIUS_KM:g} km caused by the injected emission cut alone "
+            f"change of the mean column within {RADIUS_KM:g} km caused by the injected emission "
+            "cut alone "
             "(same weather, no noise, no clouds), study window"
         ),
     }
     truth["emission_cut_pct"].attrs = {
         "units": "%",
         "long_name": (
-            "NOx emission reduction injected at full lockdown, from the literature (see emission_cut_source)"
+            "NOx emission reduction injected at full lockdown, from the literature (see "
+            "emission_cut_source)"
         ),
     }
     truth["published_change_pct"].attrs = {
         "units": "%",
         "long_name": (
-            "observed column change published from TROPOMI, weather included (see source, published_kind)"
+            "observed column change published from TROPOMI, weather included (see source, "
+            "published_kind)"
         ),
     }
     truth.attrs = {
@@ -478,7 +487,8 @@ def build(
         truth.to_netcdf(tmp / (path.stem + "-truth.nc"))
 
     note = (
-        f"SYNTHETIC Sentinel-5P NO2, region {region}\nSYNTHETIC data made by {GENERATOR} (seed {seed}, "
+        f"SYNTHETIC Sentinel-5P NO2, region {region}\nSYNTHETIC data made by {GENERATOR} (seed "
+        f"{seed}, "
         f"version {VERSION}); safe to delete, regenerated on demand.\n"
     )
     ensure_folder(path.parent, note, write, overwrite=overwrite)

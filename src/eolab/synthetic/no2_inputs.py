@@ -191,7 +191,8 @@ LOCKDOWNS = pd.DataFrame(
     ],
 )
 """Lockdown dates per named city: the observed TROPOMI NO2 change published (weather included),
-and the NOx emission cut from the literature that the generator injects, each with its source and kind."""
+and the NOx emission cut from the literature that the generator injects, each with its source and
+kind."""
 
 _REGION_DEFAULT = {  # other cities of the region: emission cut, start, end
     "europe": (0.30, "2020-03-14", "2020-05-04"),

@@ -52,7 +52,10 @@ from eolab.dataset_info import DatasetInfo
 
 GENERATOR = "eolab.synthetic.reflectance"
 VERSION = "1"
-TITLE = "SYNTHETIC Sentinel-2-like surface reflectance, two adjacent tiles, north-east Germany, 2017-2018"
+TITLE = (
+    "SYNTHETIC Sentinel-2-like surface reflectance, two adjacent tiles, north-east Germany, "
+    "2017-2018"
+)
 REAL_PRODUCT = (
     "Copernicus Sentinel-2 MSI Level-2A surface reflectance (ESA), from the Copernicus "
     "Data Space Ecosystem (dataspace.copernicus.eu)"
@@ -195,7 +198,8 @@ def tiles_in_memory(seed: int = 0) -> dict[str, xr.Dataset]:
 
 
 def ground_truth(seed: int = 0) -> xr.Dataset:
-    """Land-cover class of every pixel of the two tiles together and the green cover of each date."""
+    """Land-cover class of every pixel of the two tiles together and the green cover of
+    each date."""
     classes = landscape(seed)
     x, y = _grid(classes.shape[1])
     covers = [
@@ -231,7 +235,8 @@ def store_folder(seed: int = 0) -> Path:
 
 
 def build(seed: int = 0, folder: str | os.PathLike | None = None) -> Path:
-    """Write each tile as a Zarr store ``tile_<name>.zarr`` (uint16 DN, CF scaling); return the folder."""
+    """Write each tile as a Zarr store ``tile_<name>.zarr`` (uint16 DN, CF scaling); return the
+    folder."""
     seed = _validate.seed(seed)
     folder = Path(folder) if folder is not None else store_folder(seed)
 
@@ -257,7 +262,8 @@ def build(seed: int = 0, folder: str | os.PathLike | None = None) -> Path:
                 )
         (tmp / "COMPLETE").write_text("ok\n")
 
-    # Reuses a complete store; never deletes a folder eolab did not make (eolab.datasets.ensure_folder).
+    # Reuses a complete store; never deletes a folder eolab did not make
+    # (eolab.datasets.ensure_folder).
     return ensure_folder(folder, synthetic_note(TITLE, GENERATOR, seed, VERSION), write)
 
 

@@ -347,7 +347,8 @@ def build(seed: int = 0, folder: str | os.PathLike | None = None, daily_files: b
         )
         (tmp / "COMPLETE").write_text("ok\n")
 
-    # Reuses a complete copy; never deletes a folder eolab did not make (eolab.datasets.ensure_folder).
+    # Reuses a complete copy; never deletes a folder eolab did not make
+    # (eolab.datasets.ensure_folder).
     missing_daily = (
         daily_files and (folder / "COMPLETE").exists() and not (folder / "daily").is_dir()
     )

@@ -516,7 +516,8 @@ def build(
         )
     res = float(ds.lat[1] - ds.lat[0])
     if folder is None:
-        name = f"sst-big-v{VERSION}-seed{seed}-{res:g}deg-{ds.sizes['time']}d-{str(ds.time.values[0])[:10]}"
+        first_day = str(ds.time.values[0])[:10]
+        name = f"sst-big-v{VERSION}-seed{seed}-{res:g}deg-{ds.sizes['time']}d-{first_day}"
         folder = cache_dir("sst_big") / name
 
     def write(tmp: Path) -> None:
