@@ -185,6 +185,22 @@ SLOW_TESTS = frozenset(
     }
 )
 
+# Module fixtures that build lesson-sized data or start a protocol server with its
+# fixture archive (seconds each): the tests using them are slow too.
+SLOW_FIXTURES = {
+    "test_cube.py": {"store"},
+    "test_no2.py": {"regions"},
+    "test_sst_big.py": {"decade"},
+    "test_landsat.py": {"archive"},
+    "test_check.py": {"cube_data"},
+    "test_translations.py": {"templates"},
+    "test_real_lesson2a.py": {"s3_server"},
+    "test_real_lesson2b.py": {"ceda"},
+    "test_real_lesson3.py": {"archive"},
+    "test_real_lesson4.py": {"archive"},
+    "test_real_lesson5.py": {"s3_server"},
+}
+
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
@@ -193,5 +209,6 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.build)
         if used & _BROWSER_FIXTURES:
             item.add_marker(pytest.mark.browser)
-        if getattr(item, "originalname", item.name) in SLOW_TESTS:
+        heavy = SLOW_FIXTURES.get(item.path.name, set())
+        if getattr(item, "originalname", item.name) in SLOW_TESTS or used & heavy:
             item.add_marker(pytest.mark.slow)
