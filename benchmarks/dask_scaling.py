@@ -11,7 +11,7 @@ pass over the data:
 1. the monthly climatology (``skipna=False``: the data have no gaps, so
    each month's mean is one weighted sum per chunk), and
 2. the linear trend of the anomalies of every pixel, with
-   :func:`eolab.anomalies.anomaly_trend`: the trend of the data minus the
+   :func:`eolab.trend.anomaly_trend`: the trend of the data minus the
    climatology's share, so no anomaly array is ever made and the
    climatology is needed only at the very end,
 
@@ -37,7 +37,7 @@ chunk size x workers, here within a 2 GB budget like Binder's); throughput at
 in-memory sizes at least 0.8x NumPy's.
 
 The default (full) run writes ``src/eolab/data/dask_scaling.csv`` (committed, shipped
-with eolab as :func:`eolab.scale.benchmark_results`;
+with eolab as :func:`eolab.cluster.benchmark_results`;
 Lesson 5 plots it and shows the printed table); ``--quick`` and ``--years``
 runs write ``_build/dask_scaling.csv`` instead, unless ``--out`` says otherwise.
 """
@@ -111,11 +111,12 @@ def run_dask(years: float, resolution: float, budget: str, n_workers: int, threa
              repeat: int = 3, min_seconds: float = 15.0) -> dict:
     import dask
 
-    from eolab import scale
-    from eolab.anomalies import anomaly_trend, climatology
+    from eolab import cluster
+    from eolab.anomalies import climatology
+    from eolab.trend import anomaly_trend
     from eolab.synthetic import sst_big
 
-    client = scale.connect(n_workers=n_workers, threads_per_worker=threads, memory_budget=budget)
+    client = cluster.connect(n_workers=n_workers, threads_per_worker=threads, memory_budget=budget)
     sst = sst_big.open_sst_big(years=years, resolution=resolution)["sst"]
     client.run(lambda: None)  # workers up
 
@@ -143,7 +144,7 @@ def run_numpy(years: float, resolution: float, repeat: int = 3, min_seconds: flo
     the same single-threaded cost per value as a Dask chunk), the monthly
     means as one matrix product, and the anomaly trend as one matrix-vector
     product minus the climatology's share (no anomaly array, as
-    :func:`eolab.anomalies.anomaly_trend`).  The products go through BLAS,
+    :func:`eolab.trend.anomaly_trend`).  The products go through BLAS,
     which may use both cores.
     """
     import numpy as np
