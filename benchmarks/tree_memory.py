@@ -1,10 +1,10 @@
 """Peak memory of a process tree, sampled in a thread: shared by the benchmarks.
 
-    with TreeMemory(pid) as mem:              # a process and all its children
-        ...
-    with TreeMemory(include_root=False) as mem:   # only the children of this process
-        ...
-    mem.peak                                  # bytes: the largest summed RSS seen
+with TreeMemory(pid) as mem:              # a process and all its children
+    ...
+with TreeMemory(include_root=False) as mem:   # only the children of this process
+    ...
+mem.peak                                  # bytes: the largest summed RSS seen
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ class TreeMemory:
         except psutil.Error:
             return 0
         total = 0
-        for p in ([self.proc, *procs] if self.include_root else procs):
+        for p in [self.proc, *procs] if self.include_root else procs:
             try:
                 total += p.memory_info().rss
             except psutil.Error:

@@ -23,7 +23,7 @@ def test_workers_and_kernel_fit_a_2GB_binder_budget():
     budget = 2 * 10**9
     limit = eolab_cluster.worker_memory_limit(2, "2GB")
     assert 2 * limit + eolab_cluster.RESERVED_BYTES <= budget
-    assert limit >= 512 * 2**20          # still room for a few 64 MB chunks each
+    assert limit >= 512 * 2**20  # still room for a few 64 MB chunks each
 
 
 def test_a_budget_too_small_for_the_workers_is_refused_with_the_numbers():
@@ -69,7 +69,9 @@ def test_a_local_cluster_starts_with_the_memory_limit_and_computes():
         assert workers[0]["memory_limit"] == eolab_cluster.worker_memory_limit(1, "1.5GB")
         x = np.arange(1_000_000, dtype=np.float64).reshape(1000, 1000)
         assert float(dsa.from_array(x, chunks=250).sum().compute()) == x.sum()
-        assert "1 workers" in eolab_cluster.describe(client) and "dashboard" in eolab_cluster.describe(client)
+        assert "1 workers" in eolab_cluster.describe(
+            client
+        ) and "dashboard" in eolab_cluster.describe(client)
         assert eolab_cluster.process_tree_rss() > 0
     finally:
         cluster = client.cluster
@@ -80,12 +82,18 @@ def test_a_local_cluster_starts_with_the_memory_limit_and_computes():
 def test_joining_an_existing_cluster_starts_no_new_one():
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=1, processes=False, protocol="tcp", host="127.0.0.1", dashboard_address=":0",
-                      silence_logs=50) as cluster:
+    with LocalCluster(
+        n_workers=1,
+        processes=False,
+        protocol="tcp",
+        host="127.0.0.1",
+        dashboard_address=":0",
+        silence_logs=50,
+    ) as cluster:
         client = eolab_cluster.connect(cluster.scheduler_address)
         try:
             assert client.scheduler.address == cluster.scheduler_address
-            assert client.cluster is None                 # we joined, we did not start one
+            assert client.cluster is None  # we joined, we did not start one
         finally:
             client.close()
 
@@ -100,15 +108,23 @@ def test_closing_stops_the_cluster_we_started_but_not_one_we_joined():
     tasks = eolab_cluster.task_table(stream.data)
     assert len(tasks) >= 4 and set(tasks.columns) == {"worker", "kind", "start", "stop"}
     assert tasks["start"].min() == 0 and (tasks["stop"] >= tasks["start"]).all()
-    assert "ones_like" in set(tasks["kind"]) or any(k.startswith(("ones", "sum")) for k in tasks["kind"])
+    assert "ones_like" in set(tasks["kind"]) or any(
+        k.startswith(("ones", "sum")) for k in tasks["kind"]
+    )
     eolab_cluster.close(client)
     assert cluster.status.name == "closed"
 
-    with LocalCluster(n_workers=1, processes=False, protocol="tcp", host="127.0.0.1", dashboard_address=":0",
-                      silence_logs=50) as theirs:
+    with LocalCluster(
+        n_workers=1,
+        processes=False,
+        protocol="tcp",
+        host="127.0.0.1",
+        dashboard_address=":0",
+        silence_logs=50,
+    ) as theirs:
         joined = eolab_cluster.connect(theirs.scheduler_address)
         eolab_cluster.close(joined)
-        assert theirs.status.name == "running"      # someone else's cluster keeps running
+        assert theirs.status.name == "running"  # someone else's cluster keeps running
 
 
 def test_old_notebooks_importing_eolab_scale_get_the_same_module():

@@ -22,16 +22,18 @@ def decade():
 
 def test_the_data_are_lazy_until_asked_and_sized_as_announced():
     ds = sst_big.open_sst_big(size="full")
-    assert ds["sst"].chunks is not None            # Dask-backed, nothing computed
+    assert ds["sst"].chunks is not None  # Dask-backed, nothing computed
     assert ds.sizes == {"time": 3652, "lat": 720, "lon": 1440}
-    assert 15.0e9 < ds["sst"].nbytes < 15.3e9      # "a decade of daily 0.25° SST, ~15 GB"
+    assert 15.0e9 < ds["sst"].nbytes < 15.3e9  # "a decade of daily 0.25° SST, ~15 GB"
     assert ds["sst"].dtype == np.float32
     assert sst_big.open_sst_big(size="small")["sst"].nbytes < 1e9
 
 
 def test_same_seed_same_values_whatever_the_chunking():
     a = sst_big.open_sst_big(years=0.3, resolution=5.0, chunks={"time": 64})["sst"].values
-    b = sst_big.open_sst_big(years=0.3, resolution=5.0, chunks={"time": 7, "lat": 5, "lon": 13})["sst"].values
+    b = sst_big.open_sst_big(years=0.3, resolution=5.0, chunks={"time": 7, "lat": 5, "lon": 13})[
+        "sst"
+    ].values
     c = sst_big.open_sst_big(years=0.3, resolution=5.0, seed=1)["sst"].values
     np.testing.assert_array_equal(a, b)
     assert not np.array_equal(a, c)
@@ -40,7 +42,9 @@ def test_same_seed_same_values_whatever_the_chunking():
 def test_a_chunk_depends_only_on_seed_and_position():
     """A block generated alone equals the same place cut from the whole array."""
     ds = sst_big.open_sst_big(years=0.3, resolution=5.0)
-    days = (ds.indexes["time"].values.astype("datetime64[D]") - np.datetime64("1970-01-01", "D")).astype(int)
+    days = (
+        ds.indexes["time"].values.astype("datetime64[D]") - np.datetime64("1970-01-01", "D")
+    ).astype(int)
     block = sst_big.generate_block(days[10:20], slice(3, 17), slice(40, 50), resolution=5.0)
     np.testing.assert_array_equal(block, ds["sst"][10:20, 3:17, 40:50].values)
 
@@ -146,7 +150,7 @@ def test_the_gap_free_trend_is_the_same_fit_and_refuses_gaps(decade):
 
 
 def test_the_anomaly_trend_needs_no_anomalies(decade):
-    """anomaly_trend (data trend minus the climatology's share) equals the trend of the anomalies."""
+    """anomaly_trend (data trend minus the climatology's share) = the trend of the anomalies."""
     from eolab.anomalies import anomaly_trend
 
     sst = decade["sst"]
@@ -202,7 +206,9 @@ def test_climatology_and_anomaly_trend_asked_together_make_each_chunk_once(monke
 
     made = []
     generate = sst_big.generate_block
-    monkeypatch.setattr(sst_big, "generate_block", lambda *a, **k: made.append(1) or generate(*a, **k))
+    monkeypatch.setattr(
+        sst_big, "generate_block", lambda *a, **k: made.append(1) or generate(*a, **k)
+    )
     sst = sst_big.open_sst_big(years=1, resolution=5.0, chunks={"time": 64})["sst"]
     clim = climatology(sst, skipna=False)
     trend = anomaly_trend(sst, clim)
@@ -212,5 +218,5 @@ def test_climatology_and_anomaly_trend_asked_together_make_each_chunk_once(monke
         made.clear()
         one_by_one = clim.compute(), trend.compute()
         assert len(made) == 2 * sst.data.npartitions
-    for a, b in zip(together, one_by_one):
+    for a, b in zip(together, one_by_one, strict=True):
         np.testing.assert_allclose(a.values, b.values, atol=1e-5)

@@ -21,9 +21,12 @@ def daily_sst():
     season = 3.0 * np.cos(2 * np.pi * time.day_of_year.values / 365.25)[:, None, None]
     noise = np.random.default_rng(5).normal(0, 0.3, (time.size, 2, 2))
     values = 20.0 + season + WARMING * decades + noise
-    return xr.DataArray(values.astype(np.float32), dims=("time", "lat", "lon"),
-                        coords={"time": time, "lat": [10.0, 20.0], "lon": [100.0, 110.0]},
-                        attrs={"units": "degC", "long_name": "SYNTHETIC SST"})
+    return xr.DataArray(
+        values.astype(np.float32),
+        dims=("time", "lat", "lon"),
+        coords={"time": time, "lat": [10.0, 20.0], "lon": [100.0, 110.0]},
+        attrs={"units": "degC", "long_name": "SYNTHETIC SST"},
+    )
 
 
 def plain_anomalies(da):
@@ -45,12 +48,14 @@ def test_the_sums_give_polyfits_slopes_with_and_without_gaps(daily_sst):
     anom = plain_anomalies(daily_sst)
     reference = trend.polyfit_trend(anom)
     np.testing.assert_allclose(trend.linear_trend(anom).values, reference.values, atol=1e-4)
-    np.testing.assert_allclose(trend.linear_trend(anom, skipna=False).values, reference.values,
-                               atol=1e-4)
+    np.testing.assert_allclose(
+        trend.linear_trend(anom, skipna=False).values, reference.values, atol=1e-4
+    )
     gappy = anom.copy()
-    gappy[100:400, 0, 1] = np.nan                       # a year of cloud over one pixel
-    np.testing.assert_allclose(trend.linear_trend(gappy).values,
-                               trend.polyfit_trend(gappy, skipna=True).values, atol=1e-4)
+    gappy[100:400, 0, 1] = np.nan  # a year of cloud over one pixel
+    np.testing.assert_allclose(
+        trend.linear_trend(gappy).values, trend.polyfit_trend(gappy, skipna=True).values, atol=1e-4
+    )
 
 
 def test_the_fast_anomaly_trend_agrees_with_polyfit_of_the_plain_anomalies_on_dask(daily_sst):

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from eolab import _validate, grid
+from eolab import grid
 
 GROUPINGS = {"month": "time.month", "dayofyear": "time.dayofyear", "season": "time.season"}
 
@@ -36,12 +36,16 @@ def _base(da: xr.DataArray, base_period) -> xr.DataArray:
     base = da.sel(time=slice(*(str(t) for t in base_period)))
     if base.sizes["time"] == 0:
         first, last = (pd.Timestamp(t).date() for t in da["time"].values[[0, -1]])
-        raise ValueError(f"base_period {start.date()}..{end.date()} holds no data; "
-                         f"the data cover {first}..{last}")
+        raise ValueError(
+            f"base_period {start.date()}..{end.date()} holds no data; "
+            f"the data cover {first}..{last}"
+        )
     return base
 
 
-def climatology(da: xr.DataArray, by: str = "month", base_period=None, skipna: bool = True) -> xr.DataArray:
+def climatology(
+    da: xr.DataArray, by: str = "month", base_period=None, skipna: bool = True
+) -> xr.DataArray:
     """Mean seasonal cycle: the average of each month (or day of year, or season).
 
     Parameters
@@ -75,11 +79,16 @@ def climatology(da: xr.DataArray, by: str = "month", base_period=None, skipna: b
         labels = base[GROUPINGS[by]]
         groups = np.unique(labels.values)
         members = labels == xr.DataArray(groups, dims=by, coords={by: groups})
-        weights = (members / members.sum("time")).astype(da.dtype if da.dtype.kind == "f" else np.float64)
-        from eolab.trend import _weighted_sums   # the BLAS path, shared with the trends
+        weights = (members / members.sum("time")).astype(
+            da.dtype if da.dtype.kind == "f" else np.float64
+        )
+        from eolab.trend import _weighted_sums  # the BLAS path, shared with the trends
 
         clim = _weighted_sums(base, weights)
-    clim.attrs = {**da.attrs, "long_name": f"{da.attrs.get('long_name', da.name or 'value')} climatology"}
+    clim.attrs = {
+        **da.attrs,
+        "long_name": f"{da.attrs.get('long_name', da.name or 'value')} climatology",
+    }
     return clim
 
 
@@ -102,12 +111,20 @@ def anomalies(da: xr.DataArray, by: str = "month", base_period=None) -> xr.DataA
     clim = climatology(da, by=by, base_period=base_period)
     anom = da.groupby(GROUPINGS[by]) - clim
     anom = anom.drop_vars(by, errors="ignore")
-    anom.attrs = {**da.attrs, "long_name": f"{da.attrs.get('long_name', da.name or 'value')} anomaly"}
+    anom.attrs = {
+        **da.attrs,
+        "long_name": f"{da.attrs.get('long_name', da.name or 'value')} anomaly",
+    }
     return anom
 
 
-def check_box(da: xr.DataArray, lat: tuple[float, float], lon: tuple[float, float],
-              lat_name: str = "lat", lon_name: str = "lon") -> tuple[slice, slice]:
+def check_box(
+    da: xr.DataArray,
+    lat: tuple[float, float],
+    lon: tuple[float, float],
+    lat_name: str = "lat",
+    lon_name: str = "lon",
+) -> tuple[slice, slice]:
     """Check a latitude/longitude box against the data's coverage.
 
     Parameters
@@ -133,9 +150,11 @@ def check_box(da: xr.DataArray, lat: tuple[float, float], lon: tuple[float, floa
     lat_slice, lon_index, lat_name, lon_name = _box(da, lat, lon, lat_name, lon_name)
     lons = da[lon_name].values[lon_index]
     if lon_index.size > 1 and np.any(np.diff(lon_index) != 1):
-        raise ValueError(f"the box lon={lon} crosses the seam of the data's longitudes "
-                         f"({da[lon_name].values.min():g}..{da[lon_name].values.max():g}); "
-                         "eolab.anomalies.box_mean handles such boxes, or use lon in the data's convention")
+        raise ValueError(
+            f"the box lon={lon} crosses the seam of the data's longitudes "
+            f"({da[lon_name].values.min():g}..{da[lon_name].values.max():g}); "
+            "eolab.anomalies.box_mean handles such boxes, or use lon in the data's convention"
+        )
     lon_slice = slice(lons[0], lons[-1])
     return lat_slice, lon_slice
 
@@ -146,8 +165,10 @@ def _box(da, lat, lon, lat_name, lon_name):
     try:
         (s, n), (w, e) = map(float, lat), map(float, lon)
     except (TypeError, ValueError):
-        raise ValueError(f"lat and lon must each be a pair of numbers (south, north), (west, east); "
-                         f"got lat={lat!r}, lon={lon!r}") from None
+        raise ValueError(
+            f"lat and lon must each be a pair of numbers (south, north), (west, east); "
+            f"got lat={lat!r}, lon={lon!r}"
+        ) from None
     if not all(np.isfinite(v) for v in (s, n, w, e)):
         raise ValueError(f"lat and lon must be finite numbers, got lat={lat}, lon={lon}")
     if not (-90 <= s <= 90 and -90 <= n <= 90):
@@ -155,8 +176,10 @@ def _box(da, lat, lon, lat_name, lon_name):
     if s >= n:
         raise ValueError(f"lat must be (south, north) with south < north, got {lat}")
     if w >= e:
-        raise ValueError(f"lon must be (west, east) with west < east, got {lon}; a box across the "
-                         "antimeridian is written with east > 180, e.g. lon=(170, 190)")
+        raise ValueError(
+            f"lon must be (west, east) with west < east, got {lon}; a box across the "
+            "antimeridian is written with east > 180, e.g. lon=(170, 190)"
+        )
     if e - w > 360:
         raise ValueError(f"lon={lon} spans more than 360 degrees")
     lats, lons = da[lat_name].values, da[lon_name].values
@@ -170,15 +193,21 @@ def _box(da, lat, lon, lat_name, lon_name):
     lon_index = np.flatnonzero(inside)
     if lons.size > 1 and lons[0] > lons[-1]:
         lon_index = lon_index[::-1]
-    # Order the positions from west to east across the seam, so the selection is contiguous in the box.
+    # Order the positions from west to east across the seam, so the selection is
+    # contiguous in the box.
     order = np.argsort((lons[lon_index] - w) % 360, kind="stable")
     lon_index = lon_index[order]
     lat_slice = slice(s, n) if lats[0] < lats[-1] else slice(n, s)
     return lat_slice, lon_index, lat_name, lon_name
 
 
-def box_mean(da: xr.DataArray, lat: tuple[float, float], lon: tuple[float, float],
-             lat_name: str = "lat", lon_name: str = "lon") -> xr.DataArray:
+def box_mean(
+    da: xr.DataArray,
+    lat: tuple[float, float],
+    lon: tuple[float, float],
+    lat_name: str = "lat",
+    lon_name: str = "lon",
+) -> xr.DataArray:
     """Area-weighted mean over a latitude/longitude box (weights cos(latitude)).
 
     See :func:`check_box` for the box convention and errors.  The box may be
@@ -191,8 +220,10 @@ def box_mean(da: xr.DataArray, lat: tuple[float, float], lon: tuple[float, float
     lat_slice, lon_index, lat_name, lon_name = _box(da, lat, lon, lat_name, lon_name)
     box = da.sel({lat_name: lat_slice}).isel({lon_name: np.sort(lon_index)})
     if box.sizes[lat_name] == 0:
-        raise ValueError(f"no grid row lies within lat={lat}; the data's latitude spacing is coarser "
-                         "than the box: widen it")
+        raise ValueError(
+            f"no grid row lies within lat={lat}; the data's latitude spacing is coarser "
+            "than the box: widen it"
+        )
     weights = np.cos(np.deg2rad(box[lat_name]))
     mean = box.weighted(weights).mean((lat_name, lon_name))
     mean.attrs = dict(da.attrs)
@@ -226,16 +257,28 @@ NINO34_THRESHOLD = 0.5
 
 _LAT_NAMES = ("lat", "latitude")
 _LON_NAMES = ("lon", "longitude")
-_SST_UNITS = {"degC": "degC", "degree_C": "degC", "degree_Celsius": "degC", "degrees_C": "degC",
-              "celsius": "degC", "Celsius": "degC", "C": "degC", "K": "K", "kelvin": "K", "Kelvin": "K"}
+_SST_UNITS = {
+    "degC": "degC",
+    "degree_C": "degC",
+    "degree_Celsius": "degC",
+    "degrees_C": "degC",
+    "celsius": "degC",
+    "Celsius": "degC",
+    "C": "degC",
+    "K": "K",
+    "kelvin": "K",
+    "Kelvin": "K",
+}
 
 
 def _find_coord(da: xr.DataArray, names: tuple[str, ...], what: str) -> str:
     for name in names:
         if name in da.coords and da[name].ndim == 1:
             return name
-    raise ValueError(f"no 1-D {what} coordinate found (looked for {', '.join(names)}); "
-                     f"the data have coordinates {list(da.coords)}")
+    raise ValueError(
+        f"no 1-D {what} coordinate found (looked for {', '.join(names)}); "
+        f"the data have coordinates {list(da.coords)}"
+    )
 
 
 def _nino34_box(sst: xr.DataArray, lat_name: str | None, lon_name: str | None):
@@ -245,40 +288,58 @@ def _nino34_box(sst: xr.DataArray, lat_name: str | None, lon_name: str | None):
     _check_time(sst)
     units = sst.attrs.get("units")
     if units not in _SST_UNITS:
-        raise ValueError(f"SST needs a 'units' attribute of degC or K, got {units!r}; "
-                         "set it, e.g. sst.attrs['units'] = 'degC'")
-    finite = np.asarray(sst.isel({d: slice(None, None, max(1, sst.sizes[d] // 20)) for d in sst.dims}).values,
-                        dtype=float)
+        raise ValueError(
+            f"SST needs a 'units' attribute of degC or K, got {units!r}; "
+            "set it, e.g. sst.attrs['units'] = 'degC'"
+        )
+    finite = np.asarray(
+        sst.isel({d: slice(None, None, max(1, sst.sizes[d] // 20)) for d in sst.dims}).values,
+        dtype=float,
+    )
     finite = finite[np.isfinite(finite)]
     median = float(np.median(finite)) if finite.size else np.nan
     if _SST_UNITS[units] == "degC" and median > 100:
-        raise ValueError(f"SST is labelled {units!r} but its median is {median:.1f}: these look like kelvin. "
-                         "Convert: sst = sst - 273.15 (keep units 'degC'), or set sst.attrs['units'] = 'K'")
+        raise ValueError(
+            f"SST is labelled {units!r} but its median is {median:.1f}: these look like kelvin. "
+            "Convert: sst = sst - 273.15 (keep units 'degC'), or set sst.attrs['units'] = 'K'"
+        )
     if _SST_UNITS[units] == "K" and median < 100:
-        raise ValueError(f"SST is labelled {units!r} but its median is {median:.1f}: these look like degC. "
-                         "Set sst.attrs['units'] = 'degC'")
+        raise ValueError(
+            f"SST is labelled {units!r} but its median is {median:.1f}: these look like degC. "
+            "Set sst.attrs['units'] = 'degC'"
+        )
     lat_name = lat_name or _find_coord(sst, _LAT_NAMES, "latitude")
     lon_name = lon_name or _find_coord(sst, _LON_NAMES, "longitude")
     lats, lons = sst[lat_name].values, sst[lon_name].values
     if np.nanmax(np.abs(lats)) > 90:
-        raise ValueError(f"coordinate {lat_name!r} runs {lats.min():g}..{lats.max():g}, beyond +-90: "
-                         "latitude and longitude look swapped; check which coordinate is which")
+        raise ValueError(
+            f"coordinate {lat_name!r} runs {lats.min():g}..{lats.max():g}, beyond +-90: "
+            "latitude and longitude look swapped; check which coordinate is which"
+        )
     lon_box = tuple(lon % 360 for lon in NINO34_LON) if np.nanmax(lons) > 180 else NINO34_LON
     # The box must be (almost) covered: a mean over a sliver of it is not Niño-3.4.
     tolerance = 1.0  # degrees: one coarse grid cell, e.g. OSTIA's last row at 4.4 N
     south, north = NINO34_LAT
     west, east = lon_box
-    if (lats.min() > south + tolerance or lats.max() < north - tolerance
-            or lons.min() > west + tolerance or lons.max() < east - tolerance):
+    if (
+        lats.min() > south + tolerance
+        or lats.max() < north - tolerance
+        or lons.min() > west + tolerance
+        or lons.max() < east - tolerance
+    ):
         raise ValueError(
-            f"the data cover lat {lats.min():.2f}..{lats.max():.2f}, lon {lons.min():.2f}..{lons.max():.2f}, "
-            f"which does not cover the Niño-3.4 box (lat {south:g}..{north:g}, lon {west:g}..{east:g}) "
+            f"the data cover lat {lats.min():.2f}..{lats.max():.2f}, "
+            f"lon {lons.min():.2f}..{lons.max():.2f}, "
+            f"which does not cover the Niño-3.4 box (lat {south:g}..{north:g}, "
+            f"lon {west:g}..{east:g}) "
             f"to within {tolerance:g} degree"
         )
     return lat_name, lon_name, NINO34_LAT, lon_box, _SST_UNITS[units]
 
 
-def nino34_sst(sst: xr.DataArray, lat_name: str | None = None, lon_name: str | None = None) -> xr.DataArray:
+def nino34_sst(
+    sst: xr.DataArray, lat_name: str | None = None, lon_name: str | None = None
+) -> xr.DataArray:
     """Mean sea-surface temperature over the Niño-3.4 box (5° S-5° N, 170° W-120° W).
 
     The box is clipped to the data: a grid that stops short of 5° N (OSTIA's
@@ -312,8 +373,9 @@ def nino34_sst(sst: xr.DataArray, lat_name: str | None = None, lon_name: str | N
     return mean
 
 
-def nino34_index(sst: xr.DataArray, base_period=None, lat_name: str | None = None,
-                 lon_name: str | None = None) -> xr.DataArray:
+def nino34_index(
+    sst: xr.DataArray, base_period=None, lat_name: str | None = None, lon_name: str | None = None
+) -> xr.DataArray:
     """The Niño-3.4 index: SST anomaly over 5° S-5° N, 170° W-120° W.
 
     The area-weighted mean SST of the box (:func:`nino34_sst`) minus its
@@ -348,11 +410,16 @@ def nino34_index(sst: xr.DataArray, base_period=None, lat_name: str | None = Non
     months = set(np.unique(_base(box, base_period)["time"].dt.month.values).tolist())
     if len(months) < 12:
         missing = sorted(set(range(1, 13)) - months)
-        raise ValueError(f"base_period {base_period} lacks calendar month(s) {missing}: every month "
-                         "needs a climatology; choose a period of whole years")
+        raise ValueError(
+            f"base_period {base_period} lacks calendar month(s) {missing}: every month "
+            "needs a climatology; choose a period of whole years"
+        )
     index = anomalies(box, by="month", base_period=base_period)
-    index.attrs = {"long_name": "Niño-3.4 SST anomaly", "units": "degC",
-                   "comment": "area-mean SST over 5S-5N, 170W-120W minus its monthly climatology"
-                   + (f" for {base_period[0]}-{base_period[1]}" if base_period else " over the whole record")}
+    index.attrs = {
+        "long_name": "Niño-3.4 SST anomaly",
+        "units": "degC",
+        "comment": "area-mean SST over 5S-5N, 170W-120W minus its monthly climatology"
+        + (f" for {base_period[0]}-{base_period[1]}" if base_period else " over the whole record"),
+    }
     index.name = "nino34"
     return index

@@ -59,7 +59,9 @@ def _parse_bytes(value, name: str) -> int:
         try:
             out = dask.utils.parse_bytes(value)
         except (ValueError, TypeError) as err:
-            raise ValueError(f"{name} must be a number of bytes or a string like '2GB', got {value!r}") from err
+            raise ValueError(
+                f"{name} must be a number of bytes or a string like '2GB', got {value!r}"
+            ) from err
     if out <= 0:
         raise ValueError(f"{name} must be positive, got {value!r}")
     return out
@@ -88,23 +90,30 @@ def worker_memory_limit(n_workers: int = 2, memory_budget=None) -> int:
     """
     if not isinstance(n_workers, int) or n_workers < 1:
         raise ValueError(f"n_workers must be an integer >= 1, got {n_workers!r}")
-    budget = (_parse_bytes(memory_budget, "memory_budget") if memory_budget is not None
-              else available_memory())
+    budget = (
+        _parse_bytes(memory_budget, "memory_budget")
+        if memory_budget is not None
+        else available_memory()
+    )
     if memory_budget is not None:
         import psutil
 
         total = psutil.virtual_memory().total
         if budget > total:
             raise ValueError(
-                f"memory_budget={memory_budget!r} ({dask.utils.format_bytes(budget)}) is more than this machine "
-                f"has ({dask.utils.format_bytes(total)}); workers would be killed only when memory runs out. "
-                f"Give at most {dask.utils.format_bytes(total)}, or leave memory_budget=None")
+                f"memory_budget={memory_budget!r} ({dask.utils.format_bytes(budget)}) "
+                "is more than this machine "
+                f"has ({dask.utils.format_bytes(total)}); "
+                "workers would be killed only when memory runs out. "
+                f"Give at most {dask.utils.format_bytes(total)}, or leave memory_budget=None"
+            )
     per_worker = (budget - RESERVED_BYTES) // n_workers
     if per_worker < MIN_WORKER_BYTES:
         raise ValueError(
             f"a memory budget of {dask.utils.format_bytes(budget)} leaves "
             f"{dask.utils.format_bytes(max(per_worker, 0))} per worker for {n_workers} workers; "
-            f"each needs at least {dask.utils.format_bytes(MIN_WORKER_BYTES)}. Use fewer workers.")
+            f"each needs at least {dask.utils.format_bytes(MIN_WORKER_BYTES)}. Use fewer workers."
+        )
     return int(per_worker)
 
 
@@ -116,29 +125,41 @@ def _connect_address(address: str, timeout: str):
         return Client(address, timeout=timeout, set_as_default=True)
     except (OSError, TimeoutError) as err:
         raise ConnectionError(
-            f"could not reach a Dask scheduler at {address!r} within {seconds:g} s ({err.__class__.__name__}). "
+            f"could not reach a Dask scheduler at {address!r} within {seconds:g} s "
+            f"({err.__class__.__name__}). "
             "Check that the scheduler is running and the address is right (it looks like "
             "'tcp://10.0.0.5:8786'); if you did not mean to use a cluster, unset "
             "DASK_SCHEDULER_ADDRESS (or the 'scheduler-address' Dask config key) and a local "
-            "cluster starts instead.") from None
+            "cluster starts instead."
+        ) from None
 
 
 def _connect_gateway(address, n_workers: int):
     try:
         from dask_gateway import Gateway
     except ImportError as err:
-        raise ImportError("a Dask Gateway was requested but the package 'dask-gateway' is not "
-                          "installed: run `pip install dask-gateway` (hubs that offer a gateway "
-                          "usually have it already).") from err
+        raise ImportError(
+            "a Dask Gateway was requested but the package 'dask-gateway' is not "
+            "installed: run `pip install dask-gateway` (hubs that offer a gateway "
+            "usually have it already)."
+        ) from err
     gateway = Gateway(address) if isinstance(address, str) else Gateway()
     cluster = gateway.new_cluster()
     cluster.scale(n_workers)
     return cluster.get_client()
 
 
-def connect(address: str | None = None, *, gateway=None, n_workers: int = 2,
-            threads_per_worker: int = 1, memory_budget=None, timeout: str = "5s",
-            dashboard_address: str = ":0", silence_logs: int = logging.ERROR):
+def connect(
+    address: str | None = None,
+    *,
+    gateway=None,
+    n_workers: int = 2,
+    threads_per_worker: int = 1,
+    memory_budget=None,
+    timeout: str = "5s",
+    dashboard_address: str = ":0",
+    silence_logs: int = logging.ERROR,
+):
     """A Dask client: join the cluster you were given, or start a local one.
 
     Parameters
@@ -187,10 +208,15 @@ def connect(address: str | None = None, *, gateway=None, n_workers: int = 2,
     limit = worker_memory_limit(n_workers, memory_budget)
     for name in ("distributed", "bokeh", "tornado"):
         logging.getLogger(name).setLevel(max(silence_logs, logging.getLogger(name).level))
-    cluster = LocalCluster(n_workers=n_workers, threads_per_worker=threads_per_worker,
-                           processes=True, host="127.0.0.1", memory_limit=limit,
-                           dashboard_address=dashboard_address,
-                           silence_logs=silence_logs)
+    cluster = LocalCluster(
+        n_workers=n_workers,
+        threads_per_worker=threads_per_worker,
+        processes=True,
+        host="127.0.0.1",
+        memory_limit=limit,
+        dashboard_address=dashboard_address,
+        silence_logs=silence_logs,
+    )
     return Client(cluster, set_as_default=True)
 
 
@@ -201,8 +227,10 @@ def describe(client) -> str:
     threads = sum(w.get("nthreads", 0) for w in workers)
     limits = sorted({w.get("memory_limit", 0) for w in workers})
     memory = ", ".join(dask.utils.format_bytes(m) for m in limits) or "unknown"
-    return (f"{len(workers)} workers, {threads} threads, memory limit per worker {memory}; "
-            f"dashboard: {client.dashboard_link}")
+    return (
+        f"{len(workers)} workers, {threads} threads, memory limit per worker {memory}; "
+        f"dashboard: {client.dashboard_link}"
+    )
 
 
 def process_tree_rss() -> int:
@@ -236,10 +264,17 @@ def task_table(task_stream: list[dict]):
     import pandas as pd
     from dask.utils import key_split
 
-    rows = [{"worker": task["worker"], "kind": key_split(task["key"]),
-             "start": period["start"], "stop": period["stop"]}
-            for task in task_stream for period in task.get("startstops", ())
-            if period.get("action") == "compute"]
+    rows = [
+        {
+            "worker": task["worker"],
+            "kind": key_split(task["key"]),
+            "start": period["start"],
+            "stop": period["stop"],
+        }
+        for task in task_stream
+        for period in task.get("startstops", ())
+        if period.get("action") == "compute"
+    ]
     table = pd.DataFrame(rows, columns=["worker", "kind", "start", "stop"])
     if len(table):
         first = table["start"].min()

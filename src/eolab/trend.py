@@ -42,14 +42,18 @@ def _weighted_sums(da: xr.DataArray, weights: xr.DataArray, dim: str = "time") -
     """
     groups = [d for d in weights.dims if d != dim]
     if weights.sizes.get(dim) != da.sizes[dim] or len(groups) > 1:
-        raise ValueError(f"weights must run along the data's {da.sizes[dim]} steps of {dim!r} and at "
-                         f"most one other dimension; got {dict(weights.sizes)}")
+        raise ValueError(
+            f"weights must run along the data's {da.sizes[dim]} steps of {dim!r} and at "
+            f"most one other dimension; got {dict(weights.sizes)}"
+        )
     other = [d for d in da.dims if d != dim]
     data = da.transpose(dim, *other).data
     w = weights.transpose(dim, *groups).values
     w = w.astype(np.promote_types(w.dtype, data.dtype))
-    if isinstance(data, dsa.Array):   # weights cut like the data: no rechunking tasks
-        sums = dsa.tensordot(dsa.from_array(w, chunks=(data.chunks[0], *w.shape[1:])), data, axes=(0, 0))
+    if isinstance(data, dsa.Array):  # weights cut like the data: no rechunking tasks
+        sums = dsa.tensordot(
+            dsa.from_array(w, chunks=(data.chunks[0], *w.shape[1:])), data, axes=(0, 0)
+        )
     else:
         sums = np.tensordot(w, data, axes=(0, 0))
     coords = {name: c for name, c in da.coords.items() if dim not in c.dims}
@@ -83,8 +87,10 @@ def _trend_weights(da: xr.DataArray) -> xr.DataArray:
 
 def _trend_attrs(da: xr.DataArray, per: str, of: str = "") -> dict:
     units = da.attrs.get("units", "")
-    return {"long_name": f"Linear trend of {of}{da.attrs.get('long_name', da.name or 'value')}",
-            "units": f"{units} per {per}".strip()}
+    return {
+        "long_name": f"Linear trend of {of}{da.attrs.get('long_name', da.name or 'value')}",
+        "units": f"{units} per {per}".strip(),
+    }
 
 
 def anomaly_trend(da: xr.DataArray, clim: xr.DataArray, per: str = "decade") -> xr.DataArray:
@@ -120,16 +126,18 @@ def anomaly_trend(da: xr.DataArray, clim: xr.DataArray, per: str = "decade") -> 
     _check_time(da)
     years_per = _check_per(per)
     if "month" not in clim.dims:
-        raise ValueError(f"clim must have a 'month' dimension (from climatology(da, by='month')), "
-                         f"got dimensions {clim.dims}")
+        raise ValueError(
+            f"clim must have a 'month' dimension (from climatology(da, by='month')), "
+            f"got dimensions {clim.dims}"
+        )
     months = da["time"].dt.month
     missing = sorted(set(np.unique(months.values).tolist()) - set(clim["month"].values.tolist()))
     if missing:
         raise ValueError(f"clim has no values for month(s) {missing} found in the data")
     weights = _trend_weights(da)
-    per_month = weights.groupby(months.rename("month")).sum()           # W_m, 1/year
+    per_month = weights.groupby(months.rename("month")).sum()  # W_m, 1/year
     if not np.array_equal(clim["month"].values, per_month["month"].values):
-        clim = clim.sel(month=per_month["month"])                    # only the data's months
+        clim = clim.sel(month=per_month["month"])  # only the data's months
     correction = _weighted_sums(clim, per_month, dim="month") * years_per
     slope = linear_trend(da, per=per, skipna=False) - correction
     slope.attrs = _trend_attrs(da, per, of="anomalies of ")
@@ -181,7 +189,6 @@ def linear_trend(da: xr.DataArray, per: str = "decade", skipna: bool = True) -> 
     slope = (s_xt - s_x * s_t / n) / (s_tt - s_t**2 / n) * years_per
     slope.attrs = _trend_attrs(da, per)
     return slope
-
 
 
 def polyfit_trend(da: xr.DataArray, per: str = "decade", skipna: bool = True) -> xr.DataArray:
