@@ -16,6 +16,7 @@ The pytest fixture ``s3_server`` (import it into a test module with
 
 from __future__ import annotations
 
+import json
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -69,6 +70,13 @@ class S3Server:
             s3.create_bucket(Bucket=bucket)
         except s3.exceptions.BucketAlreadyOwnedByYou:
             pass
+        # Public like the real open buckets: anyone may list and read, unsigned.
+        s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Principal": "*",
+                           "Action": ["s3:Get*", "s3:List*", "s3:Head*"],
+                           "Resource": [f"arn:aws:s3:::{bucket}",
+                                        f"arn:aws:s3:::{bucket}/*"]}]}))
 
         def put(item):
             key, path = item
