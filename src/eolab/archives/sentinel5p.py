@@ -146,7 +146,7 @@ def _box(lat: float, lon: float, half_lat: float, half_lon: float, res: float):
 
 def load(city: str = "Paris", days=None, endpoint: str | None = None, stream: str = "OFFL",
          res_deg: float = 0.25, qa_min: float = 0.75, half_width_deg: float = 1.5,
-         use_corners: bool = True) -> xr.Dataset:
+         use_corners: bool = True, block_size: int = 2**19) -> xr.Dataset:
     """Daily 0.25 degree grids of real Sentinel-5P NO2 around a city (network!).
 
     Parameters
@@ -167,6 +167,9 @@ def load(city: str = "Paris", days=None, endpoint: str | None = None, stream: st
     half_width_deg : float
         Half size of the box around the city that is read and gridded, degrees
         of latitude (longitude: scaled by 1 / cos(latitude)).
+    block_size : int
+        Bytes asked for in each ranged GET (default 512 KiB: a few hundred requests
+        for a 450 MB orbit file).
 
     Returns
     -------
@@ -192,7 +195,7 @@ def load(city: str = "Paris", days=None, endpoint: str | None = None, stream: st
     half_lon = half_width_deg / max(np.cos(np.radians(c.lat)), 0.2)
     box = _box(c.lat, c.lon, half_width_deg, half_lon, res_deg)
     loc = _s3.location(url, REGION)
-    counter = _s3.Counter(loc.fs)
+    counter = _s3.Counter(loc.fs, block_size=block_size)
     start = time.perf_counter()
     grids, listed = [], 0
     empty = None
