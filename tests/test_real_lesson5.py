@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import xarray as xr
 from real_cells import run_real_cells
 from s3_server import S3Server, s3_server  # noqa: F401  (pytest fixture)
 
@@ -49,8 +50,10 @@ def test_lesson_cells_recover_the_injected_trend(bucket, store, tmp_path):
     sst, trend, clim = ns["sst"], ns["trend"], ns["clim"]
     assert sst.chunks is not None, "the cube must be lazy (Dask)"
     assert sst.attrs["units"] == "degC"
-    truth = fx.trend(trend.lat, trend.lon)
-    sea = ~fx.land(*np.meshgrid(trend.lat, trend.lon, indexing="ij"))
+    la, lo = np.meshgrid(trend.lat, trend.lon, indexing="ij")
+    truth = xr.DataArray(fx.trend(la, lo), coords={"lat": trend.lat, "lon": trend.lon},
+                         dims=("lat", "lon"))
+    sea = xr.DataArray(~fx.land(la, lo), coords=truth.coords, dims=truth.dims)
     error = (trend - truth).where(sea)
     assert float(abs(error).max()) < 0.15, "every sea pixel's trend within 0.15 degC/decade"
     assert float(error.mean()) == pytest.approx(0, abs=0.02)

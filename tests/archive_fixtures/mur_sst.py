@@ -44,7 +44,8 @@ def dataset(years=YEARS, seed: int = 0) -> xr.Dataset:
     la, lo = np.meshgrid(LAT, LON, indexing="ij")
     t_years = ((time - pd.Timestamp(f"{years[0]}-01-01")).days.values / 365.25)[:, None, None]
     t_mid = t_years - t_years.mean()
-    season = 4.0 * np.cos(2 * np.pi * (time.day_of_year.values[:, None, None] - 45) / 365.25)
+    # warmest in mid-August (day 227), as off the US east coast
+    season = 4.0 * np.cos(2 * np.pi * (time.day_of_year.values[:, None, None] - 227) / 365.25)
     sst = 20.0 + season + trend(la, lo)[None] * t_mid / 10 + 0.3 * rng.standard_normal(
         (time.size, LAT.size, LON.size))
     is_land = land(la, lo)[None] & np.ones((time.size, 1, 1), bool)
