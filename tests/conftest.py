@@ -194,11 +194,11 @@ SLOW_FIXTURES = {
     "test_landsat.py": {"archive"},
     "test_check.py": {"cube_data"},
     "test_translations.py": {"templates"},
-    "test_real_lesson2a.py": {"s3_server"},
+    "test_real_lesson2a.py": {"orbits"},
     "test_real_lesson2b.py": {"ceda"},
     "test_real_lesson3.py": {"archive"},
     "test_real_lesson4.py": {"archive"},
-    "test_real_lesson5.py": {"s3_server"},
+    "test_real_lesson5.py": {"store"},
 }
 
 

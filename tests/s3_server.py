@@ -59,9 +59,13 @@ class S3Server:
     def client(self):
         import boto3
 
-        return boto3.client("s3", endpoint_url=self.endpoint, region_name="us-east-1",
-                            aws_access_key_id=_DUMMY["AWS_ACCESS_KEY_ID"],
-                            aws_secret_access_key=_DUMMY["AWS_SECRET_ACCESS_KEY"])
+        return boto3.client(
+            "s3",
+            endpoint_url=self.endpoint,
+            region_name="us-east-1",
+            aws_access_key_id=_DUMMY["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=_DUMMY["AWS_SECRET_ACCESS_KEY"],
+        )
 
     def upload(self, bucket: str, files: dict[str, Path], threads: int = 8) -> int:
         """Create ``bucket`` (if needed) and put ``{key: local path}`` into it; return the bytes."""
@@ -71,12 +75,22 @@ class S3Server:
         except s3.exceptions.BucketAlreadyOwnedByYou:
             pass
         # Public like the real open buckets: anyone may list and read, unsigned.
-        s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({
-            "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Principal": "*",
-                           "Action": ["s3:Get*", "s3:List*", "s3:Head*"],
-                           "Resource": [f"arn:aws:s3:::{bucket}",
-                                        f"arn:aws:s3:::{bucket}/*"]}]}))
+        s3.put_bucket_policy(
+            Bucket=bucket,
+            Policy=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": "*",
+                            "Action": ["s3:Get*", "s3:List*", "s3:Head*"],
+                            "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
+                        }
+                    ],
+                }
+            ),
+        )
 
         def put(item):
             key, path = item
@@ -89,8 +103,11 @@ class S3Server:
     def upload_tree(self, bucket: str, prefix: str, folder: Path) -> int:
         """Put every file under ``folder`` into ``bucket`` at ``prefix/<relative path>``."""
         folder = Path(folder)
-        files = {f"{prefix.strip('/')}/{p.relative_to(folder).as_posix()}": p
-                 for p in folder.rglob("*") if p.is_file()}
+        files = {
+            f"{prefix.strip('/')}/{p.relative_to(folder).as_posix()}": p
+            for p in folder.rglob("*")
+            if p.is_file()
+        }
         return self.upload(bucket, files)
 
 

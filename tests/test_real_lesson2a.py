@@ -27,7 +27,8 @@ LESSON = "lesson2-no2-lockdown.md"
 
 def _fixture():
     spec = importlib.util.spec_from_file_location(
-        "fixture_s5p", HERE / "archive_fixtures" / "sentinel5p_no2.py")
+        "fixture_s5p", HERE / "archive_fixtures" / "sentinel5p_no2.py"
+    )
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
@@ -51,15 +52,17 @@ def test_lesson_cells_find_the_known_drop_over_paris(bucket, orbits, tmp_path):
     ns = run_real_cells(LESSON, env={"EOLAB_ENDPOINT_S5P": bucket}, workdir=tmp_path)
     truth = fx.true_change_pct(radius_km=40)
     result = ns["result_real"]
-    assert -40 < truth < -20, truth                      # the plume's cut, diluted by the background
+    assert -40 < truth < -20, truth  # the plume's cut, diluted by the background
     assert float(result.change_pct) == pytest.approx(truth, abs=3)
     assert float(result.ci_low_pct) < truth + 3 and float(result.ci_high_pct) > truth - 3
-    assert int(result.n_days) == len(fx.DAYS_2020) and int(result.n_reference_days) == len(fx.DAYS_2019)
+    assert int(result.n_days) == len(fx.DAYS_2020) and int(result.n_reference_days) == len(
+        fx.DAYS_2019
+    )
     real = ns["real"]
     assert set(real.dims) == {"time", "latitude", "longitude"}
     assert real[pollution.NO2].attrs["units"] == "mol m-2"
     np.testing.assert_allclose(np.diff(real.latitude), 0.25)
-    assert float(real.latitude[0] % 0.25) == pytest.approx(0.125)   # the lessons' cell centres
+    assert float(real.latitude[0] % 0.25) == pytest.approx(0.125)  # the lessons' cell centres
 
 
 def test_only_the_orbits_over_the_city_and_part_of_each_file_are_read(bucket, orbits):
@@ -67,14 +70,17 @@ def test_only_the_orbits_over_the_city_and_part_of_each_file_are_read(bucket, or
     # The fixture's orbits are 300 scanlines (3.6 MB) instead of ~3 200 (450 MB): at that
     # scale one 512 KiB block is a seventh of a file, so read in 64 KiB blocks, which are
     # to these files what 512 KiB blocks are to the real ones.
-    real = archives.load_real("s5p_no2_cities", city="Paris", days=days, endpoint=bucket,
-                              block_size=2**16)
-    over = [p for key, p in orbits if int(key.split("T")[1][:2]) >= 11]   # afternoon orbits
-    assert real.attrs["files_read"] == len(over) == len(days)          # the night orbits are skipped
+    real = archives.load_real(
+        "s5p_no2_cities", city="Paris", days=days, endpoint=bucket, block_size=2**16
+    )
+    over = [p for key, p in orbits if int(key.split("T")[1][:2]) >= 11]  # afternoon orbits
+    assert real.attrs["files_read"] == len(over) == len(days)  # the night orbits are skipped
     total = sum(Path(p).stat().st_size for p in over)
     fraction = real.attrs["bytes_read"] / total
-    print(f"read {real.attrs['bytes_read'] / 1e6:.2f} MB of {total / 1e6:.2f} MB "
-          f"({fraction:.0%}) in {real.attrs['requests']} requests")
+    print(
+        f"read {real.attrs['bytes_read'] / 1e6:.2f} MB of {total / 1e6:.2f} MB "
+        f"({fraction:.0%}) in {real.attrs['requests']} requests"
+    )
     assert 0.05 < fraction < 0.75
 
 
@@ -85,8 +91,9 @@ def test_the_quality_filter_is_what_keeps_clouds_from_hiding_the_drop(bucket):
     for qa_min in (0.75, 0.0):
         grid = sentinel5p.load("Paris", days=days, endpoint=bucket, qa_min=qa_min)
         series = pollution.city_series(pollution.quality_filter(grid, min_qa=0), "Paris")
-        changes[qa_min] = float(pollution.lockdown_change(series, "2020-03-13", "2020-04-13",
-                                                          n_boot=200).change_pct)
+        changes[qa_min] = float(
+            pollution.lockdown_change(series, "2020-03-13", "2020-04-13", n_boot=200).change_pct
+        )
     assert changes[0.75] == pytest.approx(fx.true_change_pct(), abs=3)
     assert changes[0.0] > changes[0.75] + 5
 

@@ -25,7 +25,9 @@ LESSON = "lesson5-dask.md"
 
 
 def _fixture():
-    spec = importlib.util.spec_from_file_location("fixture_mur", HERE / "archive_fixtures" / "mur_sst.py")
+    spec = importlib.util.spec_from_file_location(
+        "fixture_mur", HERE / "archive_fixtures" / "mur_sst.py"
+    )
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
@@ -51,8 +53,9 @@ def test_lesson_cells_recover_the_injected_trend(bucket, store, tmp_path):
     assert sst.chunks is not None, "the cube must be lazy (Dask)"
     assert sst.attrs["units"] == "degC"
     la, lo = np.meshgrid(trend.lat, trend.lon, indexing="ij")
-    truth = xr.DataArray(fx.trend(la, lo), coords={"lat": trend.lat, "lon": trend.lon},
-                         dims=("lat", "lon"))
+    truth = xr.DataArray(
+        fx.trend(la, lo), coords={"lat": trend.lat, "lon": trend.lon}, dims=("lat", "lon")
+    )
     sea = xr.DataArray(~fx.land(la, lo), coords=truth.coords, dims=truth.dims)
     error = (trend - truth).where(sea)
     assert float(abs(error).max()) < 0.15, "every sea pixel's trend within 0.15 degC/decade"
@@ -64,11 +67,17 @@ def test_lesson_cells_recover_the_injected_trend(bucket, store, tmp_path):
     # what the job read: every stored chunk of analysed_sst for the decade
     mur = ns["mur"]
     chunk_files = list((store / "analysed_sst").iterdir())
-    assert mur.attrs["chunks_to_read"] == len([f for f in chunk_files if not f.name.startswith(".")])
+    assert mur.attrs["chunks_to_read"] == len(
+        [f for f in chunk_files if not f.name.startswith(".")]
+    )
     actual = sum(f.stat().st_size for f in chunk_files if not f.name.startswith("."))
     assert mur.attrs["estimated_read_bytes"] == pytest.approx(actual, rel=0.25)
-    print(f"fixture store {sum(f.stat().st_size for f in store.rglob('*') if f.is_file()) / 1e6:.1f} MB; "
-          f"the pass read ~{actual / 1e6:.2f} MB of analysed_sst in {mur.attrs['chunks_to_read']} chunks")
+    print(
+        f"fixture store "
+        f"{sum(f.stat().st_size for f in store.rglob('*') if f.is_file()) / 1e6:.1f} MB; "
+        f"the pass read ~{actual / 1e6:.2f} MB of analysed_sst in "
+        f"{mur.attrs['chunks_to_read']} chunks"
+    )
 
 
 def test_a_stopped_server_gives_a_message_naming_the_endpoint():

@@ -39,40 +39,66 @@ def _box_edges(box, res_deg: float):
     try:
         west, east, south, north = (float(v) for v in box)
     except (TypeError, ValueError):
-        raise TypeError(f"box must be (lon_min, lon_max, lat_min, lat_max) in degrees, got {box!r}") from None
+        raise TypeError(
+            f"box must be (lon_min, lon_max, lat_min, lat_max) in degrees, got {box!r}"
+        ) from None
     if not (west < east and south < north):
-        raise ValueError(f"box {box!r} is empty: give (lon_min, lon_max, lat_min, lat_max) with "
-                         "lon_min < lon_max and lat_min < lat_max")
+        raise ValueError(
+            f"box {box!r} is empty: give (lon_min, lon_max, lat_min, lat_max) with "
+            "lon_min < lon_max and lat_min < lat_max"
+        )
     if not (-90 <= south and north <= 90 and -180 <= west and east <= 360):
-        raise ValueError(f"box {box!r} is outside the globe: latitudes -90..90, longitudes -180..360")
+        raise ValueError(
+            f"box {box!r} is outside the globe: latitudes -90..90, longitudes -180..360"
+        )
     snap = lambda v, f: round(f(round(v / res_deg, 9)) * res_deg, 9)  # noqa: E731
     return snap(south, np.floor), snap(north, np.ceil), snap(west, np.floor), snap(east, np.ceil)
 
 
 def _check(orbit: xr.Dataset, variable: str, use_corners: bool):
     if not isinstance(orbit, xr.Dataset):
-        raise TypeError(f"grid_swath needs an xarray.Dataset (one orbit), got {type(orbit).__name__}")
+        raise TypeError(
+            f"grid_swath needs an xarray.Dataset (one orbit), got {type(orbit).__name__}"
+        )
     need = [variable, QA, "latitude", "longitude"]
     if use_corners:
         need += ["latitude_bounds", "longitude_bounds"]
     missing = [v for v in need if v not in orbit.variables]
     if missing:
-        hint = (" (the corners are in the group PRODUCT/SUPPORT_DATA/GEOLOCATIONS of a Sentinel-5P "
-                "file; or pass use_corners=False to grid pixel centres)") if use_corners else ""
-        raise ValueError(f"the orbit lacks {', '.join(missing)}{hint}; it has "
-                         f"{', '.join(sorted(map(str, orbit.variables)))}")
+        hint = (
+            (
+                " (the corners are in the group PRODUCT/SUPPORT_DATA/GEOLOCATIONS of a Sentinel-5P "
+                "file; or pass use_corners=False to grid pixel centres)"
+            )
+            if use_corners
+            else ""
+        )
+        raise ValueError(
+            f"the orbit lacks {', '.join(missing)}{hint}; it has "
+            f"{', '.join(sorted(map(str, orbit.variables)))}"
+        )
     for dim in SWATH_DIMS:
         if dim not in orbit[variable].dims:
-            raise ValueError(f"{variable} has dims {orbit[variable].dims}; a swath has "
-                             f"{SWATH_DIMS} (and optionally time of size 1)")
+            raise ValueError(
+                f"{variable} has dims {orbit[variable].dims}; a swath has "
+                f"{SWATH_DIMS} (and optionally time of size 1)"
+            )
     if "time" in orbit.dims and orbit.sizes["time"] != 1:
-        raise ValueError(f"one orbit at a time: time has size {orbit.sizes['time']}; "
-                         "grid each orbit and merge them with combine_grids")
+        raise ValueError(
+            f"one orbit at a time: time has size {orbit.sizes['time']}; "
+            "grid each orbit and merge them with combine_grids"
+        )
 
 
-def grid_swath(orbit: xr.Dataset, res_deg: float = 0.25, qa_min: float = 0.75, box=None,
-               variable: str = NO2, use_corners: bool = True,
-               subdivisions: int = 4) -> xr.Dataset:
+def grid_swath(
+    orbit: xr.Dataset,
+    res_deg: float = 0.25,
+    qa_min: float = 0.75,
+    box=None,
+    variable: str = NO2,
+    use_corners: bool = True,
+    subdivisions: int = 4,
+) -> xr.Dataset:
     """Average the good pixels of one swath onto a regular latitude/longitude grid.
 
     Parameters
@@ -119,7 +145,9 @@ def grid_swath(orbit: xr.Dataset, res_deg: float = 0.25, qa_min: float = 0.75, b
     """
     _check(orbit, variable, use_corners)
     if isinstance(res_deg, bool) or not isinstance(res_deg, (int, float)) or not 0 < res_deg <= 10:
-        raise ValueError(f"res_deg is a grid spacing in degrees (0 < res_deg <= 10), got {res_deg!r}")
+        raise ValueError(
+            f"res_deg is a grid spacing in degrees (0 < res_deg <= 10), got {res_deg!r}"
+        )
     if not 0 <= qa_min <= 1:
         raise ValueError(f"qa_min is a qa_value in [0, 1], got {qa_min}")
     if isinstance(subdivisions, bool) or not isinstance(subdivisions, int) or subdivisions < 1:
@@ -137,8 +165,10 @@ def grid_swath(orbit: xr.Dataset, res_deg: float = 0.25, qa_min: float = 0.75, b
             raise ValueError(f"latitude_bounds has {lat_c.shape[-1]} corners per pixel, expected 4")
         u = (np.arange(subdivisions) + 0.5) / subdivisions
         uu, vv = (a.ravel() for a in np.meshgrid(u, u))
-        w = np.stack([(1 - uu) * (1 - vv), uu * (1 - vv), uu * vv, (1 - uu) * vv], axis=-1)  # (k, 4)
-        lat, lon = lat_c @ w.T, lon_c @ w.T                     # (n, k) points inside each pixel
+        w = np.stack(
+            [(1 - uu) * (1 - vv), uu * (1 - vv), uu * vv, (1 - uu) * vv], axis=-1
+        )  # (k, 4)
+        lat, lon = lat_c @ w.T, lon_c @ w.T  # (n, k) points inside each pixel
         part = np.full(lat.shape, 1.0 / subdivisions**2)
     else:
         lat, lon = values("latitude")[good][:, None], values("longitude")[good][:, None]
@@ -148,8 +178,10 @@ def grid_swath(orbit: xr.Dataset, res_deg: float = 0.25, qa_min: float = 0.75, b
     ok = np.isfinite(lat) & np.isfinite(lon)
     if box is None:
         if not ok.any():
-            raise ValueError(f"no pixel of the orbit has qa_value >= {qa_min} and a valid "
-                             f"{variable}: nothing to grid")
+            raise ValueError(
+                f"no pixel of the orbit has qa_value >= {qa_min} and a valid "
+                f"{variable}: nothing to grid"
+            )
         box = (lon[ok].min(), lon[ok].max() + 1e-9, lat[ok].min(), lat[ok].max() + 1e-9)
     south, north, west, east = _box_edges(box, res_deg)
     ny, nx = int(round((north - south) / res_deg)), int(round((east - west) / res_deg))
@@ -165,18 +197,38 @@ def grid_swath(orbit: xr.Dataset, res_deg: float = 0.25, qa_min: float = 0.75, b
         qa_mean = np.where(weight > 0, qa_total / weight, np.nan)
     lat_axis = np.round(south + res_deg * (np.arange(ny) + 0.5), 6)
     lon_axis = np.round(west + res_deg * (np.arange(nx) + 0.5), 6)
-    how = (f"{subdivisions}x{subdivisions} parts of each pixel footprint" if use_corners
-           else "pixel centres")
+    how = (
+        f"{subdivisions}x{subdivisions} parts of each pixel footprint"
+        if use_corners
+        else "pixel centres"
+    )
     grid = xr.Dataset(
-        {variable: (("latitude", "longitude"), mean.astype("float32"), dict(orbit[variable].attrs)),
-         QA: (("latitude", "longitude"), qa_mean.astype("float32"),
-              {"long_name": "mean qa_value of the pixels averaged", "units": "1"}),
-         WEIGHT: (("latitude", "longitude"), weight.astype("float32"),
-                  {"long_name": "pixels' worth of footprint averaged in the cell", "units": "1"})},
-        coords={"latitude": ("latitude", lat_axis, {"units": "degrees_north"}),
-                "longitude": ("longitude", lon_axis, {"units": "degrees_east"})},
-        attrs={"gridding": f"eolab.swath.grid_swath: {res_deg:g} degree cells, qa_value >= {qa_min}, "
-                           f"weighted by {how}"})
+        {
+            variable: (
+                ("latitude", "longitude"),
+                mean.astype("float32"),
+                dict(orbit[variable].attrs),
+            ),
+            QA: (
+                ("latitude", "longitude"),
+                qa_mean.astype("float32"),
+                {"long_name": "mean qa_value of the pixels averaged", "units": "1"},
+            ),
+            WEIGHT: (
+                ("latitude", "longitude"),
+                weight.astype("float32"),
+                {"long_name": "pixels' worth of footprint averaged in the cell", "units": "1"},
+            ),
+        },
+        coords={
+            "latitude": ("latitude", lat_axis, {"units": "degrees_north"}),
+            "longitude": ("longitude", lon_axis, {"units": "degrees_east"}),
+        },
+        attrs={
+            "gridding": f"eolab.swath.grid_swath: {res_deg:g} degree cells, qa_value >= {qa_min}, "
+            f"weighted by {how}"
+        },
+    )
     for enc in ("_FillValue", "scale_factor", "add_offset", "missing_value"):
         grid[variable].attrs.pop(enc, None)
     return grid
@@ -201,7 +253,9 @@ def combine_grids(grids) -> xr.Dataset:
         raise ValueError("combine_grids needs at least one grid from grid_swath")
     for g in grids:
         if not isinstance(g, xr.Dataset) or WEIGHT not in g:
-            raise TypeError("combine_grids takes the outputs of grid_swath (Datasets with pixel_weight)")
+            raise TypeError(
+                "combine_grids takes the outputs of grid_swath (Datasets with pixel_weight)"
+            )
     aligned = xr.align(*grids, join="outer", fill_value=np.nan)
     weight = sum(g[WEIGHT].fillna(0) for g in aligned)
     out = xr.Dataset(attrs=grids[0].attrs)

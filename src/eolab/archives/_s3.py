@@ -39,12 +39,17 @@ def location(url: str, region: str | None = None) -> Location:
         fs = s3fs.S3FileSystem(anon=True, client_kwargs=client)
         root = (parsed.netloc + parsed.path).rstrip("/")
     elif parsed.scheme in ("http", "https"):
-        fs = s3fs.S3FileSystem(anon=True, endpoint_url=f"{parsed.scheme}://{parsed.netloc}",
-                               client_kwargs={"region_name": region or "us-east-1"})
+        fs = s3fs.S3FileSystem(
+            anon=True,
+            endpoint_url=f"{parsed.scheme}://{parsed.netloc}",
+            client_kwargs={"region_name": region or "us-east-1"},
+        )
         root = parsed.path.strip("/")
     else:
-        raise ValueError(f"endpoint {url!r} is neither s3://bucket/prefix nor "
-                         "http(s)://host:port/bucket/prefix (an S3-compatible server)")
+        raise ValueError(
+            f"endpoint {url!r} is neither s3://bucket/prefix nor "
+            "http(s)://host:port/bucket/prefix (an S3-compatible server)"
+        )
     if not root:
         raise ValueError(f"endpoint {url!r} names no bucket: write s3://bucket/prefix")
     return Location(fs, root, url)

@@ -29,7 +29,9 @@ import xarray as xr
 from eolab.archives import _common, _s3
 
 SOURCE = _common.ArchiveSource(
-    product="MUR SST v4.1 (GHRSST L4 foundation SST, JPL), daily 0.01 degree, 2002-06 to 2020-01, Zarr",
+    product=(
+        "MUR SST v4.1 (GHRSST L4 foundation SST, JPL), daily 0.01 degree, 2002-06 to 2020-01, Zarr"
+    ),
     endpoint="s3://mur-sst/zarr-v1",
     env_var="EOLAB_ENDPOINT_MUR",
     protocol="Zarr on S3 (anonymous)",
@@ -49,20 +51,24 @@ def _check(ds: xr.Dataset, url: str) -> None:
     if problems:
         raise _common.ArchiveUnavailable(
             f"{url}: the store does not have the documented layout ({'; '.join(problems)}). "
-            f"The product may have changed; compare with {spec['source']}")
+            f"The product may have changed; compare with {spec['source']}"
+        )
 
 
 def _range(coord: xr.DataArray, bounds, name: str) -> slice:
     try:
         lo, hi = (float(b) for b in bounds)
     except (TypeError, ValueError):
-        raise TypeError(f"{name} must be (min, max) in degrees, e.g. {name}=(36, 42); "
-                        f"got {bounds!r}") from None
+        raise TypeError(
+            f"{name} must be (min, max) in degrees, e.g. {name}=(36, 42); got {bounds!r}"
+        ) from None
     if lo > hi:
         raise ValueError(f"{name}=({lo}, {hi}): the minimum comes first")
     if hi < float(coord.min()) or lo > float(coord.max()):
-        raise ValueError(f"{name}=({lo}, {hi}) is outside the data ({float(coord.min()):.2f} to "
-                         f"{float(coord.max()):.2f})")
+        raise ValueError(
+            f"{name}=({lo}, {hi}) is outside the data ({float(coord.min()):.2f} to "
+            f"{float(coord.max()):.2f})"
+        )
     return slice(lo, hi)
 
 
@@ -71,8 +77,9 @@ def open_store(endpoint: str | None = None) -> xr.Dataset:
     url = _common.endpoint(SOURCE, endpoint)
     loc = _s3.location(url, REGION)
     with _common.explained(SOURCE, url, "the Zarr store's metadata"), _s3.plain_errors():
-        raw = xr.open_zarr(loc.fs.get_mapper(loc.root), consolidated=True, decode_cf=False,
-                           chunks=None)
+        raw = xr.open_zarr(
+            loc.fs.get_mapper(loc.root), consolidated=True, decode_cf=False, chunks=None
+        )
         _check(raw, url)
         ds = xr.open_zarr(loc.fs.get_mapper(loc.root), consolidated=True, decode_timedelta=False)
     ds.attrs["eolab_endpoint"] = url
@@ -85,9 +92,12 @@ def _chunks_touched(ds: xr.Dataset, sel: dict) -> tuple[int, list[str]]:
     if isinstance(shape, dict):
         shape = [shape[d] for d in ds[VARIABLE].dims]
     spans = []
-    for dim, size in zip(ds[VARIABLE].dims, shape):
-        index = ds.indexes[dim].slice_indexer(sel[dim].start, sel[dim].stop) if dim in sel else \
-            slice(0, ds.sizes[dim])
+    for dim, size in zip(ds[VARIABLE].dims, shape, strict=True):
+        index = (
+            ds.indexes[dim].slice_indexer(sel[dim].start, sel[dim].stop)
+            if dim in sel
+            else slice(0, ds.sizes[dim])
+        )
         start, stop, _ = index.indices(ds.sizes[dim])
         spans.append(range(start // size, (max(stop, start + 1) - 1) // size + 1))
     n = int(np.prod([len(s) for s in spans]))
@@ -95,7 +105,9 @@ def _chunks_touched(ds: xr.Dataset, sel: dict) -> tuple[int, list[str]]:
     return n, [f"{VARIABLE}/{k}" for k in dict.fromkeys(keys)]
 
 
-def load(lat=(36, 42), lon=(-71, -62), years=(2010, 2019), endpoint: str | None = None) -> xr.Dataset:
+def load(
+    lat=(36, 42), lon=(-71, -62), years=(2010, 2019), endpoint: str | None = None
+) -> xr.Dataset:
     """A region and years of MUR SST as a lazy Dask cube in degC (network: metadata only).
 
     Parameters
@@ -123,23 +135,33 @@ def load(lat=(36, 42), lon=(-71, -62), years=(2010, 2019), endpoint: str | None 
     try:
         y0, y1 = (int(y) for y in years)
     except (TypeError, ValueError):
-        raise TypeError(f"years must be (first, last), e.g. years=(2010, 2019); got {years!r}") from None
+        raise TypeError(
+            f"years must be (first, last), e.g. years=(2010, 2019); got {years!r}"
+        ) from None
     ds = open_store(endpoint)
     url = ds.attrs["eolab_endpoint"]
-    sel = {"time": slice(f"{y0}-01-01", f"{y1}-12-31"), "lat": _range(ds.lat, lat, "lat"),
-           "lon": _range(ds.lon, lon, "lon")}
+    sel = {
+        "time": slice(f"{y0}-01-01", f"{y1}-12-31"),
+        "lat": _range(ds.lat, lat, "lat"),
+        "lon": _range(ds.lon, lon, "lon"),
+    }
     sub = ds[VARIABLE].sel(sel)
     if sub.sizes["time"] == 0:
-        raise ValueError(f"years={years} are outside the store ({str(ds.time.values[0])[:10]} to "
-                         f"{str(ds.time.values[-1])[:10]})")
+        raise ValueError(
+            f"years={years} are outside the store ({str(ds.time.values[0])[:10]} to "
+            f"{str(ds.time.values[-1])[:10]})"
+        )
     n, sample = _chunks_touched(ds, sel)
     loc = _s3.location(url, REGION)
     start = time.perf_counter()
     with _common.explained(SOURCE, url, "the sizes of a few chunks"), _s3.plain_errors():
         sizes = [loc.fs.info(loc.path(key))["size"] for key in sample]
     sst = (sub - 273.15).astype("float32")
-    sst.attrs = {"long_name": "analysed sea surface temperature (foundation)", "units": "degC",
-                 "source_variable": f"{VARIABLE} (kelvin) - 273.15"}
+    sst.attrs = {
+        "long_name": "analysed sea surface temperature (foundation)",
+        "units": "degC",
+        "source_variable": f"{VARIABLE} (kelvin) - 273.15",
+    }
     out = sst.to_dataset(name="sst")
     out.attrs = {
         "title": f"MUR SST v4.1, {y0}-{y1}, lat {lat}, lon {lon} (real, lazy)",
@@ -159,9 +181,11 @@ def live_check() -> dict:
     try:
         ds = load(lat=(38, 38.05), lon=(-70, -69.95), years=(2019, 2019))
         day = ds["sst"].isel(time=0).compute()
-        out.update(ok=bool(np.isfinite(day).any()), bytes=int(ds.attrs["estimated_read_bytes"]
-                                                            // max(ds.attrs["chunks_to_read"], 1)),
-                   detail=f"{ds.sizes['time']} days; first day mean {float(day.mean()):.2f} degC")
+        out.update(
+            ok=bool(np.isfinite(day).any()),
+            bytes=int(ds.attrs["estimated_read_bytes"] // max(ds.attrs["chunks_to_read"], 1)),
+            detail=f"{ds.sizes['time']} days; first day mean {float(day.mean()):.2f} degC",
+        )
     except (_common.ArchiveUnavailable, ValueError) as err:
         out["detail"] = str(err)
     out["seconds"] = round(time.perf_counter() - start, 2)

@@ -35,25 +35,30 @@ SOURCE = _common.ArchiveSource(
     env_var="EOLAB_ENDPOINT_S5P",
     protocol="S3 (anonymous, HTTP range reads of netCDF4/HDF5)",
     account="none (the Copernicus Data Space Ecosystem's S3 needs a free account and keys; "
-            "this open mirror does not)",
+    "this open mirror does not)",
     licence="Copernicus Sentinel data, free and open (Sentinel data legal notice)",
-    lesson_reads="~64 days x 1-2 orbits over Paris; ~10-20 MB of each ~450 MB orbit (~1-2 GB in all)",
+    lesson_reads=(
+        "~64 days x 1-2 orbits over Paris; ~10-20 MB of each ~450 MB orbit (~1-2 GB in all)"
+    ),
     docs="https://github.com/Sentinel-5P/data-on-s3/blob/master/DocsForAws/Sentinel5P_Description.md",
 )
 REGION = "eu-central-1"
 PRODUCT_TYPE = "L2__NO2___"
 SCHEMA = "sentinel5p_no2"
 GEO = "PRODUCT/SUPPORT_DATA/GEOLOCATIONS"
-_NAME = re.compile(r"S5P_(\w{4})_(\w{10})_(\d{8}T\d{6})_(\d{8}T\d{6})_(\d{5})_\d{2}_\d{6}_\d{8}T\d{6}\.nc$")
+_NAME = re.compile(
+    r"S5P_(\w{4})_(\w{10})_(\d{8}T\d{6})_(\d{8}T\d{6})_(\d{5})_\d{2}_\d{6}_\d{8}T\d{6}\.nc$"
+)
 
 
 def _overpass(day: pd.Timestamp, lon: float) -> pd.Timestamp:
-    """Approximate UTC of Sentinel-5P's afternoon pass over longitude ``lon`` (13:30 local solar)."""
+    """Approximate UTC of Sentinel-5P's afternoon pass over ``lon`` (13:30 local solar)."""
     return day.normalize() + pd.Timedelta(hours=13.5 - lon / 15.0)
 
 
-def list_orbits(day, lon: float, endpoint: str | None = None, stream: str = "OFFL",
-                window_min: float = 60.0) -> list[str]:
+def list_orbits(
+    day, lon: float, endpoint: str | None = None, stream: str = "OFFL", window_min: float = 60.0
+) -> list[str]:
     """Keys of the NO2 orbit files of ``day`` whose time span is near the pass over ``lon``.
 
     Parameters
@@ -103,7 +108,8 @@ def _check(ds: xr.Dataset, part: str, url: str) -> None:
     if problems:
         raise _common.ArchiveUnavailable(
             f"{url}: the group {part} does not have the documented layout ({'; '.join(problems)}). "
-            f"The product may have changed; compare with {spec['source']}")
+            f"The product may have changed; compare with {spec['source']}"
+        )
 
 
 def read_orbit(path: str, box, counter: _s3.Counter, url: str) -> xr.Dataset | None:
@@ -117,8 +123,9 @@ def read_orbit(path: str, box, counter: _s3.Counter, url: str) -> xr.Dataset | N
     what = f"orbit {path.rsplit('/', 1)[-1]}"
     with _common.explained(SOURCE, url, what), _s3.plain_errors():
         f = counter.open(path)
-        product = xr.open_dataset(f, engine="h5netcdf", group="PRODUCT", decode_cf=False,
-                                  decode_timedelta=False)
+        product = xr.open_dataset(
+            f, engine="h5netcdf", group="PRODUCT", decode_cf=False, decode_timedelta=False
+        )
         _check(product, "PRODUCT", url)
         lat = product["latitude"].isel(time=0).values
         lon = product["longitude"].isel(time=0).values
@@ -127,8 +134,13 @@ def read_orbit(path: str, box, counter: _s3.Counter, url: str) -> xr.Dataset | N
         if rows.size == 0:
             return None
         pick = {"scanline": slice(max(rows[0] - 1, 0), rows[-1] + 2)}
-        names = ["nitrogendioxide_tropospheric_column", "qa_value", "latitude", "longitude",
-                 "delta_time"]
+        names = [
+            "nitrogendioxide_tropospheric_column",
+            "qa_value",
+            "latitude",
+            "longitude",
+            "delta_time",
+        ]
         part = product[names].isel(pick).load()
         geo = xr.open_dataset(f, engine="h5netcdf", group=GEO, decode_cf=False)
         _check(geo, GEO, url)
@@ -140,13 +152,25 @@ def read_orbit(path: str, box, counter: _s3.Counter, url: str) -> xr.Dataset | N
 
 def _box(lat: float, lon: float, half_lat: float, half_lon: float, res: float):
     snap = lambda v, f: float(f(v / res) * res)  # noqa: E731
-    return (snap(lon - half_lon, np.floor), snap(lon + half_lon, np.ceil),
-            snap(lat - half_lat, np.floor), snap(lat + half_lat, np.ceil))
+    return (
+        snap(lon - half_lon, np.floor),
+        snap(lon + half_lon, np.ceil),
+        snap(lat - half_lat, np.floor),
+        snap(lat + half_lat, np.ceil),
+    )
 
 
-def load(city: str = "Paris", days=None, endpoint: str | None = None, stream: str = "OFFL",
-         res_deg: float = 0.25, qa_min: float = 0.75, half_width_deg: float = 1.5,
-         use_corners: bool = True, block_size: int = 2**19) -> xr.Dataset:
+def load(
+    city: str = "Paris",
+    days=None,
+    endpoint: str | None = None,
+    stream: str = "OFFL",
+    res_deg: float = 0.25,
+    qa_min: float = 0.75,
+    half_width_deg: float = 1.5,
+    use_corners: bool = True,
+    block_size: int = 2**19,
+) -> xr.Dataset:
     """Daily 0.25 degree grids of real Sentinel-5P NO2 around a city (network!).
 
     Parameters
@@ -188,7 +212,9 @@ def load(city: str = "Paris", days=None, endpoint: str | None = None, stream: st
     from eolab import pollution, swath
 
     if days is None:
-        raise ValueError("give the days to read, e.g. days=pd.date_range('2020-03-13', '2020-04-13')")
+        raise ValueError(
+            "give the days to read, e.g. days=pd.date_range('2020-03-13', '2020-04-13')"
+        )
     days = pd.DatetimeIndex(pd.to_datetime(list(days))).normalize().unique().sort_values()
     c = pollution.find_city(city)
     url = _common.endpoint(SOURCE, endpoint)
@@ -208,9 +234,12 @@ def load(city: str = "Paris", days=None, endpoint: str | None = None, stream: st
             if orbit is None:
                 continue
             try:
-                daily.append(swath.grid_swath(orbit, res_deg=res_deg, qa_min=qa_min, box=box,
-                                              use_corners=use_corners))
-            except ValueError:          # no good pixel in the box (all cloudy)
+                daily.append(
+                    swath.grid_swath(
+                        orbit, res_deg=res_deg, qa_min=qa_min, box=box, use_corners=use_corners
+                    )
+                )
+            except ValueError:  # no good pixel in the box (all cloudy)
                 continue
         if daily:
             g = swath.combine_grids(daily)
@@ -222,18 +251,32 @@ def load(city: str = "Paris", days=None, endpoint: str | None = None, stream: st
         raise _common.ArchiveUnavailable(
             f"no orbit with good pixels over {c.name} on the {len(days)} days asked, at {url} "
             f"({stream}/{PRODUCT_TYPE}): {listed} orbit files listed. What to try: other days, "
-            "stream='RPRO' (the reprocessed collection), or check the mirror's folders")
+            "stream='RPRO' (the reprocessed collection), or check the mirror's folders"
+        )
     blank = xr.full_like(empty, np.nan)
-    cube = xr.concat([(g if g is not None else blank).drop_vars(swath.WEIGHT, errors="ignore")
-                      for _, g in grids], dim=pd.Index(days, name="time"))
+    cube = xr.concat(
+        [
+            (g if g is not None else blank).drop_vars(swath.WEIGHT, errors="ignore")
+            for _, g in grids
+        ],
+        dim=pd.Index(days, name="time"),
+    )
     seconds = time.perf_counter() - start
-    record = _common.Transfer(f"{counter.files} orbit files of {listed} listed", counter.nbytes, seconds)
+    record = _common.Transfer(
+        f"{counter.files} orbit files of {listed} listed", counter.nbytes, seconds
+    )
     cube.attrs = {
-        "title": f"Sentinel-5P TROPOMI tropospheric NO2 around {c.name}, gridded to {res_deg:g} degree",
+        "title": (
+            f"Sentinel-5P TROPOMI tropospheric NO2 around {c.name}, gridded to {res_deg:g} degree"
+        ),
         "source": f"{url} ({stream}/{PRODUCT_TYPE}), read by eolab.archives.sentinel5p",
         "comment": empty.attrs.get("gridding", ""),
-        "files_read": counter.files, "orbits_listed": listed, "bytes_read": counter.nbytes,
-        "requests": counter.requests, "seconds": round(seconds, 2), "transfer": str(record),
+        "files_read": counter.files,
+        "orbits_listed": listed,
+        "bytes_read": counter.nbytes,
+        "requests": counter.requests,
+        "seconds": round(seconds, 2),
+        "transfer": str(record),
     }
     cube[swath.NO2].attrs.setdefault("units", "mol m-2")
     return cube
@@ -252,9 +295,12 @@ def live_check() -> dict:
             loc = _s3.location(url, REGION)
             counter = _s3.Counter(loc.fs)
             orbit = read_orbit(keys[0], (1.0, 4.0, 48.0, 50.0), counter, url)
-            out.update(ok=orbit is not None, bytes=counter.nbytes,
-                       detail=f"{keys[0].rsplit('/', 1)[-1]}: "
-                              f"{'pixels over Paris read' if orbit is not None else 'no pixel over Paris'}")
+            out.update(
+                ok=orbit is not None,
+                bytes=counter.nbytes,
+                detail=f"{keys[0].rsplit('/', 1)[-1]}: "
+                f"{'pixels over Paris read' if orbit is not None else 'no pixel over Paris'}",
+            )
     except _common.ArchiveUnavailable as err:
         out["detail"] = str(err)
     out["seconds"] = round(time.perf_counter() - start, 2)
