@@ -371,6 +371,12 @@ def lighten_page(page: Path, depth: int, html: str) -> str:
     # A table output that scrolls sideways in its own box can be scrolled with
     # the keyboard too (axe: scrollable-region-focusable).
     html = _TABLE_OUTPUT.sub('<div class="output text_html" tabindex="0">', html)
+    # So can a wide Markdown table in the theme's scrolling box (e.g. the French
+    # *Where each lesson runs*, whose longer words make it scroll).
+    html = html.replace(
+        '<div class="pst-scrollable-table-container">',
+        '<div class="pst-scrollable-table-container" tabindex="0">',
+    )
     if '<meta name="description"' not in html:
         text = _description(html)
         if text:

@@ -35,7 +35,7 @@ from launch_results import recording, this_python
 from eonb_book import handouts as pdf_handouts
 from eonb_book import lite as lite_contents
 from eonb_book import notebooks, toc
-from eonb_book.settings import PYODIDE_URL
+from eonb_book.settings import COURSE_PDF, PYODIDE_URL
 
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 REPO_URL, BRANCH = notebooks.repository()
@@ -363,7 +363,7 @@ def test_print_layout_keeps_code_whole_and_solutions_hidden(doc, browser, site_u
 
 @pytest.mark.build
 def test_course_pdf_holds_every_page():
-    pdf = SITE / pdf_handouts.PDF_DIR / pdf_handouts.COURSE_PDF
+    pdf = SITE / pdf_handouts.PDF_DIR / COURSE_PDF
     text = _pdf_text(pdf)
     for doc, _ in toc.pages(ROOT):
         html = (SITE / f"{doc}.html").read_text(encoding="utf-8")

@@ -20,6 +20,7 @@ from bs4 import BeautifulSoup
 from conftest import ROOT, SITE
 
 from eonb_book import handouts as pdf_handouts
+from eonb_book.settings import COURSE_PDF
 
 pytestmark = [pytest.mark.build]
 
@@ -72,7 +73,7 @@ def test_instructor_edition_has_the_solutions_and_learner_edition_does_not(doc):
 
 
 def test_both_course_pdfs_exist_and_differ_in_the_solutions():
-    learner = pdf_words(PDF / pdf_handouts.COURSE_PDF)
+    learner = pdf_words(PDF / COURSE_PDF)
     instructor = pdf_words(PDF / pdf_handouts.EDITION_COURSE["instructor"])
     sentences = [s for doc in LESSONS for s in hidden_sentences(doc)["solution"]]
     assert sentences
@@ -95,7 +96,7 @@ def test_pages_link_both_editions():
     for href in (
         "_downloads/pdf/book/lesson1-notebooks-sst.pdf",
         "_downloads/pdf/instructor/book/lesson1-notebooks-sst.pdf",
-        f"_downloads/pdf/{pdf_handouts.COURSE_PDF}",
+        f"_downloads/pdf/{COURSE_PDF}",
         f"_downloads/pdf/{pdf_handouts.EDITION_COURSE['instructor']}",
     ):
         assert href in html, f"lesson 1 does not link {href}"
