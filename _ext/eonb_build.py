@@ -373,9 +373,10 @@ def lighten_page(page: Path, depth: int, html: str) -> str:
     html = _TABLE_OUTPUT.sub('<div class="output text_html" tabindex="0">', html)
     # So can a wide Markdown table in the theme's scrolling box (e.g. the French
     # *Where each lesson runs*, whose longer words make it scroll).
+    # The table itself is what scrolls (axe names it), so it takes the focus.
     html = html.replace(
-        '<div class="pst-scrollable-table-container">',
-        '<div class="pst-scrollable-table-container" tabindex="0">',
+        '<div class="pst-scrollable-table-container"><table class="table">',
+        '<div class="pst-scrollable-table-container"><table class="table" tabindex="0">',
     )
     if '<meta name="description"' not in html:
         text = _description(html)
