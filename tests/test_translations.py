@@ -26,6 +26,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -212,6 +213,47 @@ def test_figure_words_follow_the_language(monkeypatch):
     monkeypatch.setenv("EOLAB_LANG", "xx")
     with pytest.raises(ValueError, match="EOLAB_LANG='xx' is not a language of the course"):
         i18n.t("anything")
+
+
+def test_words_eolab_draws_itself_follow_the_language(monkeypatch):
+    """Names eolab puts on a page (the route comparison's questions and routes,
+    month names on map titles) have a translation in every language."""
+    from eolab import i18n
+    from eolab.pixel_access import compare
+
+    routes = ["file download"] + [
+        f"pixel access, {layout}-optimised chunks" for layout in ("time", "space")
+    ]
+    for lang, table in i18n.LABELS.items():
+        missing = [w for w in [*compare.QUESTIONS.values(), *routes] if w not in table]
+        assert not missing, f"eolab.i18n.LABELS[{lang!r}] lacks {missing}"
+    monkeypatch.setenv("EOLAB_LANG", "fr")
+    assert i18n.month_label("2018-04-30") == "avr. 2018"
+    assert i18n.month_label(np.datetime64("2018-08-01"), full=True) == "août 2018"
+    assert i18n.t("file download") == "téléchargement de fichiers"
+    monkeypatch.delenv("EOLAB_LANG")
+    assert i18n.month_label("2018-04-30") == "Apr 2018"
+    with pytest.raises(ValueError, match="needs a date"):
+        i18n.month_label("spring")
+
+
+_ASCII_ELISION = re.compile(r"\b\w'(?=\{[\w:-]+\}`|`)")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_an_elision_before_markup_uses_the_typographic_apostrophe(lang):
+    """``l'{term}`...``` renders as l‘ (Sphinx's smart quotes take the ' for an
+    opening quote when a role follows); the translation must type l’."""
+    problems = []
+    for po in sorted((LOCALES / lang / "LC_MESSAGES").rglob("*.po")):
+        for m in read_po(po):
+            if isinstance(m.string, str) and _ASCII_ELISION.search(m.string):
+                hit = _ASCII_ELISION.search(m.string)
+                where = m.string[max(0, hit.start() - 20) : hit.end() + 20]
+                problems.append(f"{po.relative_to(LOCALES)}: ...{where}...")
+    assert not problems, "type ’ (U+2019), not ', before a role or code:\n  " + "\n  ".join(
+        problems
+    )
 
 
 def test_code_comments_are_translated_and_the_code_is_not():

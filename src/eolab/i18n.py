@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import os
 
-__all__ = ["LABELS", "LANGUAGES", "language", "t"]
+__all__ = ["LABELS", "LANGUAGES", "language", "month_label", "t"]
 
 LANGUAGE_VARIABLE = "EOLAB_LANG"
 SOURCE_LANGUAGE = "en"
@@ -102,3 +102,97 @@ def t(text: str) -> str:
     if code == SOURCE_LANGUAGE:
         return text
     return LABELS[code].get(text, text)
+
+
+# Month names as each language abbreviates them on a figure (French: the
+# Imprimerie nationale's abbreviations, as Météo-France and the IGN print them).
+_MONTHS = {
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+    "fr": (
+        "janv.",
+        "févr.",
+        "mars",
+        "avr.",
+        "mai",
+        "juin",
+        "juil.",
+        "août",
+        "sept.",
+        "oct.",
+        "nov.",
+        "déc.",
+    ),
+}
+_MONTHS_FULL = {
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+    "fr": (
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ),
+}
+
+
+def month_label(when, full: bool = False) -> str:
+    """A month and its year for a figure, in the current :func:`language`.
+
+    ``strftime("%b %Y")`` writes the month in English whatever the page's
+    language; this does not depend on the machine's locale either.
+
+    Parameters
+    ----------
+    when : str, datetime, numpy.datetime64 or pandas.Timestamp
+        Any date in the month.
+    full : bool, default False
+        The whole month name ("April 2018") instead of its abbreviation.
+
+    Returns
+    -------
+    str
+        ``"Apr 2018"`` in English, ``"avr. 2018"`` in French.
+
+    Examples
+    --------
+    >>> import os
+    >>> month_label("2018-07-15")
+    'Jul 2018'
+    >>> os.environ["EOLAB_LANG"] = "fr"
+    >>> month_label("2018-07-15"), month_label("2018-02-01", full=True)
+    ('juil. 2018', 'février 2018')
+    >>> del os.environ["EOLAB_LANG"]
+    """
+    import pandas as pd
+
+    try:
+        stamp = pd.Timestamp(when)
+    except (TypeError, ValueError) as err:
+        raise ValueError(
+            f"month_label() needs a date (e.g. '2018-07-15' or a time value of a "
+            f"dataset), got {when!r:.60}"
+        ) from err
+    if pd.isna(stamp):
+        raise ValueError("month_label() got a missing date (NaT): pass a real time value")
+    names = (_MONTHS_FULL if full else _MONTHS).get(language(), _MONTHS["en"])
+    return f"{names[stamp.month - 1]} {stamp.year}"

@@ -16,11 +16,18 @@ from eolab.pixel_access.server import Transfer, serve
 
 
 def transfer_table(transfers: Iterable[Transfer]) -> pd.DataFrame:
-    """Measurements as a table: requests, MB sent and seconds per question and route."""
+    """Measurements as a table: requests, MB sent and seconds per question and route.
+
+    A table for reading: the question and route names are in the page's
+    language (:func:`eolab.i18n.t`; the column names stay as they are, so the
+    same code runs on every page).  :attr:`RouteComparison.transfers` keeps the
+    English names, for code."""
+    from eolab.i18n import t as translate
+
     rows = [
         {
-            "question": t.label,
-            **t.extra,
+            "question": translate(t.label),
+            **{k: translate(v) if isinstance(v, str) else v for k, v in t.extra.items()},
             "requests": t.requests,
             "MB sent": round(t.megabytes, 3),
             "seconds": round(t.seconds, 2),
