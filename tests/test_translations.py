@@ -218,14 +218,28 @@ def test_figure_words_follow_the_language(monkeypatch):
 def test_words_eolab_draws_itself_follow_the_language(monkeypatch):
     """Names eolab puts on a page (the route comparison's questions and routes,
     month names on map titles) have a translation in every language."""
+    import ast
+
     from eolab import i18n
     from eolab.pixel_access import compare
 
     routes = ["file download"] + [
         f"pixel access, {layout}-optimised chunks" for layout in ("time", "space")
     ]
+    drawn = [*compare.QUESTIONS.values(), *routes]
+    for module in sorted((ROOT / "src" / "eolab").rglob("*.py")):  # literal t("...") in eolab
+        drawn += [
+            call.args[0].value
+            for call in ast.walk(ast.parse(module.read_text("utf-8")))
+            if isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Name)
+            and call.func.id == "t"
+            and call.args
+            and isinstance(call.args[0], ast.Constant)
+        ]
+    assert "month" in drawn, "eolab.interactive's slider title should go through t()"
     for lang, table in i18n.LABELS.items():
-        missing = [w for w in [*compare.QUESTIONS.values(), *routes] if w not in table]
+        missing = [w for w in drawn if w not in table]
         assert not missing, f"eolab.i18n.LABELS[{lang!r}] lacks {missing}"
     monkeypatch.setenv("EOLAB_LANG", "fr")
     assert i18n.month_label("2018-04-30") == "avr. 2018"

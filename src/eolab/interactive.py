@@ -18,6 +18,8 @@ import html
 import numpy as np
 import xarray as xr
 
+from eolab.i18n import t
+
 STEP_DEGC = 0.02
 """Maps are stored in the page as whole numbers of 0.02 °C (one byte a value,
 four times lighter than float32); values beyond +-2.54 °C are clipped."""
@@ -154,7 +156,7 @@ def time_slider_map(
     with np.errstate(invalid="ignore"):
         scaled = np.clip(np.round(frames.values / STEP_DEGC), -steps, steps)
     coded = np.where(np.isfinite(frames.values), scaled, _MISSING).astype(np.int8)
-    months = [str(t)[:7] for t in frames["time"].values]
+    months = [str(when)[:7] for when in frames["time"].values]
     dlat, dlon = float(lat[1] - lat[0]), float(lon[1] - lon[0])
 
     colours = LinearColorMapper(
@@ -213,7 +215,7 @@ def time_slider_map(
         end=len(months) - 1,
         value=0,
         step=1,
-        title="month",
+        title=t("month"),
         format=month_label,
         width=width - 20,
         sizing_mode="stretch_width",
@@ -277,7 +279,7 @@ _NAME_CONTROLS = """<script>
 </script>"""
 
 
-def embed(layout, *, caption: str, label: str, control_label: str = "Month shown on the map"):
+def embed(layout, *, caption: str, label: str, control_label: str | None = None):
     """Bokeh layout as HTML for a notebook output or a static page, with a caption.
 
     The HTML holds the figure's data and a ``<script>`` that draws it with
@@ -295,8 +297,9 @@ def embed(layout, *, caption: str, label: str, control_label: str = "Month shown
         Caption shown under the figure (plain text).
     label : str
         Short description for assistive technology (plain text).
-    control_label : str
-        Accessible name of the slider's handle.
+    control_label : str, optional
+        Accessible name of the slider's handle; default "Month shown on the
+        map", in the page's language (:func:`eolab.i18n.t`).
 
     Returns
     -------
@@ -312,6 +315,8 @@ def embed(layout, *, caption: str, label: str, control_label: str = "Month shown
         raise ValueError(
             "an interactive figure needs a caption and a label (what it shows, in words)"
         )
+    if control_label is None:
+        control_label = t("Month shown on the map")
     script, div = components(layout)
     figure_id = f"eonb-interactive-{uuid.uuid4().hex[:8]}"
     name_controls = _NAME_CONTROLS % {
@@ -320,6 +325,6 @@ def embed(layout, *, caption: str, label: str, control_label: str = "Month shown
     }
     return HTML(
         f'<figure id="{figure_id}" class="eonb-interactive" aria-label="{html.escape(label)}">'
-        f"{div}<noscript><p>This interactive figure needs JavaScript.</p></noscript>"
+        f"{div}<noscript><p>{t('This interactive figure needs JavaScript.')}</p></noscript>"
         f"<figcaption>{html.escape(caption)}</figcaption></figure>{script}{name_controls}"
     )
