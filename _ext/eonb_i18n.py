@@ -338,6 +338,11 @@ QUIZ_JS_STRINGS = (
 )
 
 
+# eonb_build's label above a real-archive cell (NOT_RUN_LABEL there holds this text).
+NOT_RUN_TEXT = (
+    "Real archive: not run when this page was built (run it in a launched session with internet)"
+)
+
 # Interface strings that are in no page: (English, where it is written).
 UI_STRINGS = [
     ("Language", "_ext/templates/eonb-language.html"),
@@ -386,8 +391,21 @@ UI_STRINGS = [
             "Source repositories",
             "Main",
             "Page",
+            "Toggle primary sidebar",
+            "Toggle secondary sidebar",
+            "Launch on Binder",
+            "Launch on Colab",
+            "Launch on JupyterHub",
+            "Binder logo",
+            "Colab logo",
+            "JupyterHub logo",
+            "JupyterLite logo",
+            "EO Notebooks - Home",
+            "Open issue",
         )
     ],
+    # _ext/eonb_build.py: the label above a real-archive cell that the build does not run
+    (NOT_RUN_TEXT, "_ext/eonb_build.py"),
     # book/_static/quiz.js: the feedback after "Check"
     *[(text, "book/_static/quiz.js") for text in QUIZ_JS_STRINGS],
 ]
@@ -399,7 +417,19 @@ THEME_LABELS = (
     "Source repositories",
     "Main",
     "Page",
+    "Toggle primary sidebar",
+    "Toggle secondary sidebar",
+    "Launch on Binder",
+    "Launch on Colab",
+    "Launch on JupyterHub",
+    "Binder logo",
+    "Colab logo",
+    "JupyterHub logo",
+    "JupyterLite logo",
+    "EO Notebooks - Home",
 )
+# Visible theme texts it leaves in English: the text of a button (<span>).
+THEME_TEXTS = ("Open issue",)
 
 
 def translate_theme_labels(html: str, words: dict[str, str]) -> str:
@@ -409,8 +439,14 @@ def translate_theme_labels(html: str, words: dict[str, str]) -> str:
 
     for text in THEME_LABELS:
         if words.get(text, text) != text:
-            for attr in ("aria-label", "placeholder"):
+            for attr in ("aria-label", "placeholder", "title", "alt"):
                 html = html.replace(f'{attr}="{text}"', f'{attr}="{escape(words[text])}"')
+    for text in THEME_TEXTS:
+        if words.get(text, text) != text:
+            html = html.replace(
+                f'<span class="btn__text-container">{text}</span>',
+                f'<span class="btn__text-container">{escape(words[text], quote=False)}</span>',
+            )
     return html
 
 
@@ -469,6 +505,9 @@ def translate_body(body: str, words: dict[str, str], typo=None) -> str:
         ):
             pattern = r"\s+".join(re.escape(word) for word in text.split())
             body = re.sub(pattern, lambda m, text=text: w(text), body)
+    if "eonb-not-run" in body:  # eonb_build's label above a real-archive cell
+        text = NOT_RUN_TEXT
+        body = body.replace(f">{escape(text, quote=False)}</p>", f">{w(text)}</p>")
     return body
 
 
@@ -478,8 +517,8 @@ def _translate_html(app: Sphinx, text: str) -> str:
 
 
 def _translate_navigation(app: Sphinx, exception) -> None:
-    """Translated build: the short titles of the navigation (``_toc.yml`` ``title:``),
-    written by eonb_build after the pages, come from ``_ui.po``."""
+    """Translated build: the short titles of the navigation (``_toc.yml`` ``title:``)
+    and its part captions, written by eonb_build after the pages, come from ``_ui.po``."""
     if exception is not None or app.builder.format != "html":
         return
     if (app.config.language or SOURCE_LANGUAGE) == SOURCE_LANGUAGE:
@@ -496,10 +535,13 @@ def _translate_navigation(app: Sphinx, exception) -> None:
             walk(e.get("sections"))
             walk(e.get("chapters"))
 
+    captions = set()
     toc_file = Path(app.srcdir) / "_toc.yml"
     if toc_file.exists():  # a one-page build has no navigation
         toc = yaml.safe_load(toc_file.read_text(encoding="utf-8"))
         for part in toc.get("parts", []):
+            if part.get("caption"):
+                captions.add(part["caption"])
             walk(part.get("chapters"))
     typo = typography(app.config.language)
     from html import escape
@@ -519,6 +561,14 @@ def _translate_navigation(app: Sphinx, exception) -> None:
             fr = catalog.get(title, title)
             if fr != title:
                 new = new.replace(f">{escape(title)}</a>", f">{escape(fr)}</a>")
+                new = new.replace(f'title="{escape(title)}"', f'title="{escape(fr)}"')
+        for caption in captions:  # the sidebar's part headings
+            fr = catalog.get(caption, caption)
+            if fr != caption:
+                new = new.replace(
+                    f'<span class="caption-text">{escape(caption)}</span>',
+                    f'<span class="caption-text">{escape(typo(fr))}</span>',
+                )
         if new != html:
             page.write_text(new, encoding="utf-8")
 
@@ -732,6 +782,15 @@ def platform_strings() -> list[tuple[str, str]]:
     found += [
         (text, where)
         for text in (
+            "Real archive",
+            platforms.REAL_MEANING_WORDS,
+            "last verified",
+            "never verified",
+        )
+    ]
+    found += [
+        (text, where)
+        for text in (
             "lesson",
             "check",
             "status",
@@ -770,6 +829,8 @@ def _translate_generated(app: Sphinx, container) -> None:
                     new = new.replace(english, french)
         elif old != old.strip():
             new = old.replace(old.strip(), new)
+        if words and new.startswith(": "):  # "**Site**: ..." after a title in bold
+            new = typography(app.config.language)(" :") + new[1:]
         if new != old:
             text.parent.replace(text, nodes.Text(new))
 
@@ -807,6 +868,8 @@ def translated_config(code: str, root: Path = ROOT) -> dict:
     if html.get("baseurl"):
         html["baseurl"] = html["baseurl"].rstrip("/") + f"/{code}/"
     ui_strings = read_catalog(root / LOCALE_DIR / code / "LC_MESSAGES" / f"{UI_DOMAIN}.po")
+    if config.get("author"):  # the footer's "By ..."
+        config["author"] = ui_strings.get(config["author"], config["author"])
     if html.get("extra_footer"):
         key = " ".join(html["extra_footer"].split())
         html["extra_footer"] = typography_html(
@@ -832,8 +895,12 @@ def ui_messages(root: Path = ROOT) -> list[tuple[str, str]]:
             walk(e.get("chapters"))
 
     for part in toc.get("parts", []):
+        if part.get("caption"):
+            found.append((part["caption"], "_toc.yml"))
         walk(part.get("chapters"))
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    if config.get("author"):
+        found.append((config["author"], "_config.yml"))
     footer = (config.get("html") or {}).get("extra_footer")
     if footer:
         found.append((" ".join(footer.split()), "_config.yml"))

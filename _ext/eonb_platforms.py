@@ -91,10 +91,12 @@ def real_archive(live: dict, lesson: str) -> str:
     return f"last verified {min(dates)}" if all(dates) else "never verified"
 
 
-REAL_MEANING = (
-    "`make check-live` read the lesson's real archive (it needs the internet, so the "
+# The words after the command are one message of _ui.po (eonb_i18n.platform_strings).
+REAL_MEANING_WORDS = (
+    "read the lesson's real archive (it needs the internet, so the "
     "build never runs it): the date of the last check that answered, or never verified"
 )
+REAL_MEANING = f"`make check-live` {REAL_MEANING_WORDS}"
 
 
 def detail_rows(results: dict) -> list[str]:
