@@ -374,6 +374,36 @@ def test_french_pages_are_in_french():
 
 
 @pytest.mark.build
+def test_no_english_interface_words_on_french_pages():
+    """Every interface string of _ui.po (navigation captions and titles, tooltips, the
+    themes' buttons and logo texts, the footer, labels the extensions write) that has a
+    French translation appears in English on no French page, in text or in an attribute
+    a screen reader reads."""
+    from bs4 import BeautifulSoup
+
+    words = eonb_i18n.read_catalog(LOCALES / "fr" / "LC_MESSAGES" / "_ui.po")
+    english = [e for e, f in words.items() if e != f and len(re.findall(r"[A-Za-z]{3,}", e)) >= 2]
+    assert len(english) > 30, english
+    fr = _built("fr")
+    found = []
+    for page in sorted(fr.rglob("*.html")):
+        if {"lite", "_static"} & set(page.relative_to(fr).parts):
+            continue
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for code in soup.select(".cell_output, div.highlight, pre"):  # code and its outputs
+            code.decompose()
+        seen = {" ".join(t.split()) for t in soup.find_all(string=True)}
+        seen |= {
+            " ".join(v.split())
+            for tag in soup.find_all(True)
+            for a in ("title", "alt", "aria-label", "placeholder")
+            if isinstance(v := tag.get(a), str)
+        }
+        found += [f"{page.relative_to(fr)}: {text!r}" for text in english if text in seen]
+    assert not found, "English interface words on French pages:\n  " + "\n  ".join(found[:40])
+
+
+@pytest.mark.build
 def test_french_launch_buttons_open_french_notebooks():
     from bs4 import BeautifulSoup
 
