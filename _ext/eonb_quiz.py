@@ -187,7 +187,7 @@ class QuizDirective(Directive):
         elif "answer" in item:
             value = _number(item["answer"], "`answer:`")
             tolerance = _number(item.get("tolerance", 0), "`tolerance:`")
-            units = str(item.get("units", "")).strip()
+            units = self._text(item.get("units", ""))  # "chunks" is a word to translate
             attrs = {
                 "data_kind": "numeric",
                 "data_answer": repr(value),
