@@ -251,6 +251,30 @@ def test_words_eolab_draws_itself_follow_the_language(monkeypatch):
         i18n.month_label("spring")
 
 
+def test_french_maps_write_ouest_and_a_decimal_comma(monkeypatch):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from eolab import maps
+
+    def labels():
+        ax = maps.map_axes(extent=(-10, 10, 40, 55))
+        ax.figure.canvas.draw()
+        gl = next(a for a in ax.artists if hasattr(a, "label_artists"))  # the Gridliner
+        texts = {a.get_text() for a in gl.label_artists if a.get_visible()}
+        plt.close(ax.figure)
+        return texts
+
+    monkeypatch.setenv("EOLAB_LANG", "fr")
+    french = labels()
+    assert "7,5°O" in french and "5°E" in french and not any("W" in t for t in french), french
+    monkeypatch.delenv("EOLAB_LANG")
+    english = labels()
+    assert "7.5°W" in english, english
+
+
 _ASCII_ELISION = re.compile(r"\b\w'(?=\{[\w:-]+\}`|`)")
 
 

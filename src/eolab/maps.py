@@ -16,6 +16,7 @@ import cmocean  # noqa: F401  (registers the perceptually uniform "cmo.*" colour
 import matplotlib.pyplot as plt
 import xarray as xr
 
+from eolab import i18n
 from eolab._offline_maps import AVAILABLE_RESOLUTIONS
 
 PROJECTIONS = {
@@ -111,7 +112,29 @@ def map_axes(
     if gridlines:
         gl = ax.gridlines(draw_labels=True, linewidth=0.3, color="0.5", alpha=0.6)
         gl.top_labels = gl.right_labels = False
+        if i18n.language() == "fr":  # 7,5°O, not 7.5°W, on a French page
+            gl.xformatter, gl.yformatter = _french_formatters()
     return ax
+
+
+def _french_formatters():
+    """Gridline labels as French maps write them: O for ouest, a decimal comma."""
+    from cartopy.mpl.ticker import LatitudeFormatter, LongitudeFormatter
+
+    class Comma:
+        def __call__(self, value, pos=None):
+            return super().__call__(value, pos).replace(".", ",")
+
+        def format_ticks(self, values):
+            return [label.replace(".", ",") for label in super().format_ticks(values)]
+
+    class Longitude(Comma, LongitudeFormatter):
+        pass
+
+    class Latitude(Comma, LatitudeFormatter):
+        pass
+
+    return Longitude(cardinal_labels={"west": "O"}), Latitude()
 
 
 UNIT_LABELS = {
