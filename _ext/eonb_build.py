@@ -60,6 +60,7 @@ NOT_RUN_LABEL = (
 _THIRD_PARTY_FONT = re.compile(
     r"<link[^>]+(fonts\.googleapis\.com|fonts\.gstatic\.com)[^>]*>\s*", re.IGNORECASE
 )
+_SOLUTION_LINK_SPACE = re.compile(r'(<p class="admonition-title">[^<]*?)\s*(<a [^>]*>)\s+')
 _ERROR_DIV = re.compile(r'class="output (traceback|error|stderr)\b[^>]*>')
 _CELL_START = re.compile(r'<div class="cell[ "]')
 
@@ -198,6 +199,10 @@ def _strip_third_party(app: Sphinx, pagename, templatename, context, doctree) ->
     # JupyterHub, Colab and JupyterLite instead, so thebe's scripts are dropped.
     if isinstance(context.get("script_files"), list):
         context["script_files"] = [js for js in context["script_files"] if not _is_thebe(js)]
+    # sphinx-exercise writes "Solution to<a ...> Exercise 2</a>": the link's underline
+    # starts under the space; move the space out of the link.
+    if isinstance(context.get("body"), str):
+        context["body"] = _SOLUTION_LINK_SPACE.sub(r"\1 \2", context["body"])
 
 
 def _check_outputs(app: Sphinx, exception) -> None:

@@ -86,8 +86,13 @@ def _number(value, what: str) -> float:
         raise ValueError(f"{what} must be a number, got {value!r}") from None
 
 
-def _fmt(value: float) -> str:
-    return f"{value:g}"
+# Languages that write a decimal comma (the page's numbers; the data attributes keep a point).
+DECIMAL_COMMA = {"fr"}
+
+
+def _fmt(value: float, language: str | None = None) -> str:
+    text = f"{value:g}"
+    return text.replace(".", ",") if language in DECIMAL_COMMA else text
 
 
 class QuizDirective(Directive):
@@ -219,8 +224,9 @@ class QuizDirective(Directive):
                     hidden=True,
                 )
             )
-            shown = f"{_fmt(value)} {units}".strip() + (
-                f" (± {_fmt(tolerance)})" if tolerance else ""
+            lang = self.state.document.settings.env.config.language
+            shown = f"{_fmt(value, lang)} {units}".strip() + (
+                f" (± {_fmt(tolerance, lang)})" if tolerance else ""
             )
             answer.append(
                 el(
@@ -248,7 +254,7 @@ class QuizDirective(Directive):
                     listing.append(
                         el(
                             "li",
-                            el("strong", nodes.Text(f"{_fmt(wrong)} {units}".strip() + ":")),
+                            el("strong", nodes.Text(f"{_fmt(wrong, lang)} {units}".strip() + ":")),
                             nodes.Text(" "),
                             el("span", *self._inline(mistake["why"]), class_="eonb-why"),
                             class_="eonb-wrong",

@@ -177,7 +177,7 @@ def test_the_french_quiz_shows_the_translated_hint_and_question(french):
         f"C'est une anomalie, pas la température de surface de la mer elle-même{NNBSP}!"
     )
     assert numeric.select_one("legend").get_text().endswith(f"l'indice{NNBSP}?")
-    assert numeric.select_one("strong").get_text().startswith(f"Réponse{NNBSP}: 1.6")
+    assert numeric.select_one("strong").get_text().startswith(f"Réponse{NNBSP}: 1,6")
 
 
 def test_the_french_solution_title_reads_solution_de_l_exercice(french, english):

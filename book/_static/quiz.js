@@ -34,7 +34,8 @@
       var v = parseFloat(mistakes[i].dataset.value), t = parseFloat(mistakes[i].dataset.tolerance);
       if (Math.abs(x - v) <= t + 1e-12 * Math.abs(v)) { show(q, false, _("Not quite. ") + why(mistakes[i])); return; }
     }
-    show(q, false, _("Not quite: ") + m[0] + (units ? " " + units : "") + _(" is not within the tolerance of the answer. ") +
+    var typed = document.documentElement.lang === "fr" ? m[0].replace(".", ",") : m[0];
+    show(q, false, _("Not quite: ") + typed + (units ? " " + units : "") + _(" is not within the tolerance of the answer. ") +
          (q.dataset.hint ? _("Hint: ") + q.dataset.hint + " " : "") + _("Try again, or open the answer below."));
   }
   function setUp(q) {
