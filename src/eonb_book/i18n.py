@@ -21,10 +21,12 @@ LANGUAGES = {
 }
 LANGUAGE_ENV = "EONB_LANG"
 UI_DOMAIN = "_ui"
-# A page whose code calls eolab.i18n.t draws words on its figures: executed per language.
+# A page whose code calls eolab.i18n.t draws words on its figures, and one that runs
+# eolab.check prints the checkers' feedback: both are executed per language.
 _USES_LABELS = re.compile(
-    r"^\s*(from\s+eolab\.i18n\s+import|from\s+eolab\s+import\s+[^\n]*\bi18n\b|"
-    r"import\s+eolab\.i18n)",
+    r"^\s*(from\s+eolab\.(i18n|check)\b[^\n]*\bimport|"
+    r"from\s+eolab\s+import\s+[^\n]*\b(i18n|check)\b|"
+    r"import\s+eolab\.(i18n|check)\b)",
     re.MULTILINE,
 )
 _DISPLAY_NAME = re.compile(r"^(\s*display_name:\s*)(.+)$", re.MULTILINE)
@@ -50,7 +52,8 @@ def other_language_url(pagename: str, here: str, there: str) -> str:
 
 
 def language_dependent(source: str) -> bool:
-    """True if a MyST page's code uses :mod:`eolab.i18n` (its figures change with the language)."""
+    """True if a MyST page's code uses :mod:`eolab.i18n` (its figures change with the
+    language) or :mod:`eolab.check` (its printed feedback does)."""
     return bool(_USES_LABELS.search(source))
 
 

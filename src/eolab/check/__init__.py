@@ -17,7 +17,9 @@ unless you ask: ``lesson2a.exercise1(weekdays, show_solution=True)``.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
+from functools import cache
 
 __all__ = [
     "Feedback",
@@ -53,17 +55,90 @@ class Feedback:
     mistake: str | None = None
     solution: str | None = field(default=None, repr=False)
 
+    def __post_init__(self) -> None:
+        # In the reader's language (EOLAB_LANG, as the figures): the verdict is the same.
+        self.message = in_language(self.message)
+        if self.solution:
+            self.solution = in_language(self.solution)
+
     def __bool__(self) -> bool:
         return self.correct
 
     def __str__(self) -> str:
         text = ("✔ " if self.correct else "✘ ") + self.message
-        return text + (f"\nSolution: {self.solution}" if self.solution else "")
+        label = _SOLUTION_LABEL.get(_language(), "Solution: ")
+        return text + (f"\n{label}{self.solution}" if self.solution else "")
 
     __repr__ = __str__
 
     def _repr_markdown_(self) -> str:  # one readable line in Jupyter
         return str(self).replace("\n", "  \n")
+
+
+# --------------------------------------------------------------------------- languages
+# The checkers write English.  A message in another language comes from its table,
+# data/feedback/<lang>.json: {English template: translation}, where the template is the
+# English text with {} for each value it holds (a number, a date, a name, or a shorter
+# message of the table) and the translation names them {0}, {1}, ...
+# tests/test_check_fr.py checks that every message the checkers can write has an entry.
+
+_SOLUTION_LABEL = {"fr": "Solution : "}
+_DECIMAL_COMMA = {"fr"}
+_NUMBER = re.compile(r"[-+−]?\d+\.\d+")
+
+
+def _language() -> str:
+    from eolab.i18n import language
+
+    return language()
+
+
+@cache
+def _templates(lang: str) -> list[tuple[re.Pattern, str, int]]:
+    """(pattern, translation, slots) of one language, the most specific first."""
+    import json
+    from importlib import resources
+
+    path = resources.files("eolab").joinpath("data", "feedback", f"{lang}.json")
+    if not path.is_file():
+        return []
+    found = []
+    for english, translated in json.loads(path.read_text(encoding="utf-8")).items():
+        parts = [p.replace("{{", "{").replace("}}", "}") for p in english.split("{}")]
+        pattern = re.compile("(.*?)".join(re.escape(p) for p in parts), re.DOTALL)
+        found.append((pattern, translated, len(parts) - 1, sum(map(len, parts))))
+    found.sort(key=lambda t: -t[3])
+    return [(pattern, translated, slots) for pattern, translated, slots, _ in found]
+
+
+def in_language(text: str, lang: str | None = None) -> str:
+    """A checker's English message in the current language (``EOLAB_LANG``).
+
+    The English itself when the language is English, or when no template of the
+    language's table matches (a message is never lost, at worst left English).
+    Values in the message keep their spelling, except that a decimal number gets
+    the language's decimal comma.
+
+    Examples
+    --------
+    >>> in_language("Not quite: west and east are swapped.", "fr")
+    'Pas tout à fait : l’ouest et l’est sont inversés.'
+    """
+    lang = lang or _language()
+    if lang == "en" or not text:
+        return text
+    for pattern, translated, slots in _templates(lang):
+        match = pattern.fullmatch(text)
+        if match is None:
+            continue
+        values = []
+        for value in match.groups():
+            inner = in_language(value, lang) if len(value) > 3 else value
+            if inner == value and lang in _DECIMAL_COMMA and _NUMBER.fullmatch(value.strip()):
+                inner = value.replace(".", ",")
+            values.append(inner)
+        return translated.format(*values) if slots else translated
+    return text
 
 
 def number(value, what: str) -> float:
