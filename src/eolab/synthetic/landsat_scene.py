@@ -120,6 +120,11 @@ _SPECTRA = {
 _SHADOW_FACTOR = np.array([0.60, 0.58, 0.55, 0.50, 0.40, 0.18, 0.15])
 
 # ---------------------------------------------------------------- QA_PIXEL bits
+# Written out from the USGS Landsat Collection 2 Level-2 Science Product Guide, on
+# purpose apart from eolab.clouds.QA_FLAGS: the generator encodes, the lesson's reader
+# decodes, and the tests that they agree (tests/test_landsat.py: QA values of real
+# Collection 2 scenes, cloud fraction decoded = injected) can only catch a wrong bit
+# in either if the two tables are not the same object.
 _BIT = {
     "fill": 0,
     "dilated_cloud": 1,
