@@ -338,6 +338,27 @@ QUIZ_JS_STRINGS = (
 )
 
 
+# The themes' English attribute values (aria-label, placeholder, title, alt).
+THEME_LABELS = (
+    "Search this book...",
+    "Launch interactive content",
+    "Source repositories",
+    "Main",
+    "Page",
+    "Toggle primary sidebar",
+    "Toggle secondary sidebar",
+    "Launch on Binder",
+    "Launch on Colab",
+    "Launch on JupyterHub",
+    "Binder logo",
+    "Colab logo",
+    "JupyterHub logo",
+    "JupyterLite logo",
+    "EO Notebooks - Home",
+)
+# Visible theme texts it leaves in English: the text of a button (<span>).
+THEME_TEXTS = ("Open issue",)
+
 # eonb_build's label above a real-archive cell (NOT_RUN_LABEL there holds this text).
 NOT_RUN_TEXT = (
     "Real archive: not run when this page was built (run it in a launched session with internet)"
@@ -382,54 +403,13 @@ UI_STRINGS = [
     # sphinx-exercise's solution title, "Solution to" + "Exercise 3 (...)": the whole
     # phrase, for languages whose grammar needs more than those two words (_SolutionTitles)
     ("Solution to Exercise", "_ext/eonb_i18n.py"),
-    # The themes' labels for screen readers that they leave in English (THEME_LABELS)
-    *[
-        (text, "sphinx-book-theme / pydata-sphinx-theme")
-        for text in (
-            "Search this book...",
-            "Launch interactive content",
-            "Source repositories",
-            "Main",
-            "Page",
-            "Toggle primary sidebar",
-            "Toggle secondary sidebar",
-            "Launch on Binder",
-            "Launch on Colab",
-            "Launch on JupyterHub",
-            "Binder logo",
-            "Colab logo",
-            "JupyterHub logo",
-            "JupyterLite logo",
-            "EO Notebooks - Home",
-            "Open issue",
-        )
-    ],
+    # The themes' labels and button texts that they leave in English
+    *[(text, "sphinx-book-theme / pydata-sphinx-theme") for text in (*THEME_LABELS, *THEME_TEXTS)],
     # _ext/eonb_build.py: the label above a real-archive cell that the build does not run
     (NOT_RUN_TEXT, "_ext/eonb_build.py"),
     # book/_static/quiz.js: the feedback after "Check"
     *[(text, "book/_static/quiz.js") for text in QUIZ_JS_STRINGS],
 ]
-
-
-THEME_LABELS = (
-    "Search this book...",
-    "Launch interactive content",
-    "Source repositories",
-    "Main",
-    "Page",
-    "Toggle primary sidebar",
-    "Toggle secondary sidebar",
-    "Launch on Binder",
-    "Launch on Colab",
-    "Launch on JupyterHub",
-    "Binder logo",
-    "Colab logo",
-    "JupyterHub logo",
-    "JupyterLite logo",
-    "EO Notebooks - Home",
-)
-# Visible theme texts it leaves in English: the text of a button (<span>).
-THEME_TEXTS = ("Open issue",)
 
 
 def translate_theme_labels(html: str, words: dict[str, str]) -> str:

@@ -25,7 +25,15 @@ from __future__ import annotations
 
 import os
 
-__all__ = ["LABELS", "LANGUAGES", "language", "month_label", "t"]
+__all__ = [
+    "LABELS",
+    "LANGUAGES",
+    "MONTH_ABBREVIATIONS",
+    "MONTH_NAMES",
+    "language",
+    "month_label",
+    "t",
+]
 
 LANGUAGE_VARIABLE = "EOLAB_LANG"
 SOURCE_LANGUAGE = "en"
@@ -106,7 +114,7 @@ def t(text: str) -> str:
 
 # Month names as each language abbreviates them on a figure (French: the
 # Imprimerie nationale's abbreviations, as Météo-France and the IGN print them).
-_MONTHS = {
+MONTH_ABBREVIATIONS = {
     "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
     "fr": (
         "janv.",
@@ -123,7 +131,7 @@ _MONTHS = {
         "déc.",
     ),
 }
-_MONTHS_FULL = {
+MONTH_NAMES = {
     "en": (
         "January",
         "February",
@@ -194,5 +202,5 @@ def month_label(when, full: bool = False) -> str:
         ) from err
     if pd.isna(stamp):
         raise ValueError("month_label() got a missing date (NaT): pass a real time value")
-    names = (_MONTHS_FULL if full else _MONTHS).get(language(), _MONTHS["en"])
+    names = (MONTH_NAMES if full else MONTH_ABBREVIATIONS).get(language(), MONTH_NAMES["en"])
     return f"{names[stamp.month - 1]} {stamp.year}"

@@ -4,25 +4,14 @@ from __future__ import annotations
 
 from functools import cache
 
+from eolab.i18n import MONTH_ABBREVIATIONS, MONTH_NAMES, language
+
 from . import Feedback, number
 
 __all__ = ["exercise1", "exercise2", "exercise3", "exercise4"]
 
 RESERVOIR = (25.872, -24.738, 25.950, -24.678)
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
+MONTHS = MONTH_NAMES["en"]  # the calendar months, as an answer may name them
 
 
 def _data():
@@ -69,13 +58,21 @@ def _load():
     return cube, reservoir, stats, sr, true_area
 
 
+def _name(month: int) -> str:
+    """The month's name in the reader's language."""
+    return MONTH_NAMES.get(language(), MONTH_NAMES["en"])[month - 1]
+
+
 def _month(value) -> int:
+    """A calendar month from 1-12 or its name in any language of the course ("July",
+    "Jul", "juillet", "juil.")."""
     if isinstance(value, str):
-        names = [m.lower() for m in MONTHS]
-        key = value.strip().lower()
-        for i, name in enumerate(names, start=1):
-            if key in (name, name[:3]):
-                return i
+        key = value.strip().lower().rstrip(".")
+        for lang, names in MONTH_NAMES.items():
+            short = MONTH_ABBREVIATIONS.get(lang, names)
+            for i, (name, abbreviation) in enumerate(zip(names, short, strict=True), start=1):
+                if key in (name.lower(), name[:3].lower(), abbreviation.lower().rstrip(".")):
+                    return i
         raise ValueError(f"month {value!r} is not a month name (e.g. 'July') or a number 1-12")
     month = int(number(value, "month"))
     if not 1 <= month <= 12:
@@ -90,11 +87,7 @@ def exercise1(clearest, cloudiest, show_solution: bool = False) -> Feedback:
     by_month = stats["clear_pct"].groupby(stats.index.month).mean()
     want = int(by_month.idxmax()), int(by_month.idxmin())
     got = _month(clearest), _month(cloudiest)
-    solution = (
-        f"clearest {MONTHS[want[0] - 1]}, cloudiest {MONTHS[want[1] - 1]}"
-        if show_solution
-        else None
-    )
+    solution = f"clearest {_name(want[0])}, cloudiest {_name(want[1])}" if show_solution else None
     if got == want:
         return Feedback(
             True,
