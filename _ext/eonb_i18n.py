@@ -270,6 +270,12 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
     context["eonb_language_label"] = ui(app, "Language")
     if here == SOURCE_LANGUAGE:
         return
+    elsewhere = ui(app, SOLUTION_ELSEWHERE)
+    if elsewhere != SOLUTION_ELSEWHERE:
+        import json  # a JSON string is a CSS string; "<" escaped for the <style>
+
+        css = json.dumps(elsewhere, ensure_ascii=False).replace("<", "\\3c ")
+        context["metatags"] += f"<style>:root {{ --eonb-solution-elsewhere: {css}; }}</style>\n"
     # One JupyterLite app serves every language: it sits in the English site.
     pathto = context["pathto"]
 
@@ -364,6 +370,10 @@ NOT_RUN_TEXT = (
     "Real archive: not run when this page was built (run it in a launched session with internet)"
 )
 
+# book/_static/print.css: printed after a solution's title in the learner's handout
+# (a CSS string, so translated pages set it as --eonb-solution-elsewhere: _page_context).
+SOLUTION_ELSEWHERE = " — in the instructor edition and on the website"
+
 # Interface strings that are in no page: (English, where it is written).
 UI_STRINGS = [
     ("Language", "_ext/templates/eonb-language.html"),
@@ -407,6 +417,7 @@ UI_STRINGS = [
     *[(text, "sphinx-book-theme / pydata-sphinx-theme") for text in (*THEME_LABELS, *THEME_TEXTS)],
     # _ext/eonb_build.py: the label above a real-archive cell that the build does not run
     (NOT_RUN_TEXT, "_ext/eonb_build.py"),
+    (SOLUTION_ELSEWHERE, "book/_static/print.css"),
     # book/_static/quiz.js: the feedback after "Check"
     *[(text, "book/_static/quiz.js") for text in QUIZ_JS_STRINGS],
 ]

@@ -105,3 +105,30 @@ def test_pages_link_both_editions():
 def test_edition_names_are_checked():
     with pytest.raises(ValueError, match="edition must be one of"):
         pdf_handouts.print_page(None, "", Path("x.pdf"), "", "", edition="teacher")
+
+
+FRENCH_PDF = SITE / "fr" / pdf_handouts.PDF_DIR
+# The handouts' own English words (print.css, the header, the footer, the interactive
+# note), none of which may print on a page of the French handouts.
+ENGLISH_HANDOUT_WORDS = (
+    "in the instructor edition and on the website",
+    "instructor edition with solutions",
+    "Interactive figure",
+    "Learner edition",
+)
+
+
+@pytest.mark.parametrize("doc", LESSONS)
+def test_french_handouts_speak_french(doc):
+    learner = pdf_words(FRENCH_PDF / f"book/{doc}.pdf")
+    instructor = pdf_words(FRENCH_PDF / "instructor" / f"book/{doc}.pdf")
+    for edition, text in (("learner", learner), ("instructor", instructor)):
+        english = [w for w in ENGLISH_HANDOUT_WORDS if words(w) in text]
+        assert not english, f"French {edition} handout of {doc} prints English: {english}"
+        assert re.search(r"page \d+ sur \d+", text), f"French {edition} {doc}: footer not French"
+    if hidden_sentences(doc)["solution"]:
+        assert words("Solution de l’exercice 1") in learner
+        assert words("dans l’édition du formateur et sur le site") in learner, (
+            f"the French learner handout of {doc} does not say where the solutions are"
+        )
+        assert words("édition du formateur (avec les solutions)") in instructor

@@ -43,6 +43,7 @@ from pathlib import Path
 import yaml
 
 from . import toc
+from .i18n import typography
 from .serve import serve
 from .settings import (
     CHROMIUM_ARGS,
@@ -87,9 +88,9 @@ WORDS = {
         "place.": "Édition du formateur : les solutions des exercices et les réponses des "
         "autoévaluations sont imprimées en place.",
         "Learner edition: exercise solutions and self-check answers are in the instructor edition "
-        "and on the website.": "Édition de l'apprenant : les solutions des exercices et les "
+        "and on the website.": "Édition de l’apprenant : les solutions des exercices et les "
         "réponses des "
-        "autoévaluations sont dans l'édition du formateur et sur le site.",
+        "autoévaluations sont dans l’édition du formateur et sur le site.",
         "The whole course as a handout, printed from": "Tout le cours en support imprimé, depuis",
         ", where every lesson can also be run (Binder, JupyterHub, Colab, "
         "JupyterLite).": ", où chaque leçon peut aussi être exécutée (Binder, JupyterHub, Colab, "
@@ -105,8 +106,9 @@ WORDS = {
 
 
 def say(text: str, lang: str = "en") -> str:
-    """``text`` in ``lang`` (English when there is no translation)."""
-    return WORDS.get(lang, {}).get(text, text)
+    """``text`` in ``lang`` (English when there is no translation), with the language's
+    spacing rules (French: a narrow no-break space before ``:``)."""
+    return typography(lang)(WORDS.get(lang, {}).get(text, text))
 
 
 def translated_sites(site: Path) -> list[str]:
