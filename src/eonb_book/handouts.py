@@ -157,7 +157,9 @@ def header(course: str, title: str, edition: str = "learner", lang: str = "en") 
     )
     return (
         f'<div style="{_STYLE} display: flex; justify-content: space-between;">'
-        f"<span>{html.escape(label)}</span><span>{html.escape(title)}</span></div>"
+        # the course and edition on one line; a long title wraps on the right, apart
+        f'<span style="white-space: nowrap; margin-right: 2em;">{html.escape(label)}</span>'
+        f'<span style="text-align: right;">{html.escape(title)}</span></div>'
     )
 
 
