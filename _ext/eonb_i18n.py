@@ -51,6 +51,7 @@ from eonb_book.i18n import (  # noqa: F401 - re-exported for the build and the t
     _DISPLAY_NAME,
     _SKIP_COMMENT,
     _USES_LABELS,
+    COMMENTED_LANGUAGES,
     LANGUAGE_ENV,
     LANGUAGES,
     LOCALE_DIR,
@@ -70,10 +71,23 @@ LOGGER = logging.getLogger(__name__)
 
 
 def _code_blocks(doctree):
+    """The code of a page whose comments are translated: every code cell's input and every
+    fenced Python or shell block; never an output (what the code printed stays as is)."""
     for block in doctree.findall(nodes.literal_block):
         parent = block.parent
         if isinstance(parent, nodes.container) and "cell_input" in parent.get("classes", []):
             yield block
+        elif block.get("language") in COMMENTED_LANGUAGES and not any(
+            isinstance(up, nodes.container) and "cell_output" in up.get("classes", [])
+            for up in _ancestors(block)
+        ):
+            yield block
+
+
+def _ancestors(node):
+    while node.parent is not None:
+        node = node.parent
+        yield node
 
 
 def _cell_option(cell, group: str, key: str) -> str:

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 import eonb_i18n  # noqa: E402 - on the path through tests/conftest.py
@@ -453,3 +454,101 @@ def test_french_notebooks_have_french_text_and_the_same_code():
         if a.cell_type == "code":
             assert re.sub(r"#.*", "", a.source) == re.sub(r"#.*", "", b.source)
     assert 'os.environ.setdefault("EOLAB_LANG", "fr")' in fr.cells[0].source
+
+
+def _translated(lang: str, docname: str) -> dict[str, str]:
+    """{English: translation} of a page's strings that read differently once translated
+    (four words or more: a phrase, not a name), whitespace collapsed."""
+    from eonb_book import notebooks
+
+    words = notebooks.catalogue(ROOT, lang, docname)
+    return {e: f for e, f in words.items() if e != f and len(re.findall(r"[A-Za-z]{2,}", e)) >= 4}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_translated_notebooks_keep_no_english_passage(lang):
+    """The launch notebooks of a language carry no English passage that its catalogue
+    translates: not inside exercises or solutions, not after a directive, not in a comment
+    of a fenced block (the notebook is made from the MyST source, not from the site)."""
+    from eonb_book import notebooks, toc
+
+    left = []
+    for doc, src in toc.notebook_pages(ROOT):
+        nb = notebooks.lesson_notebook(src, ROOT, lang)
+        text = " ".join(" ".join(cell.source.split()) for cell in nb.cells)
+        left += [f"{doc}: {e[:90]!r}" for e in _translated(lang, doc) if e in text]
+    assert not left, f"English passages in the {lang} notebooks:\n  " + "\n  ".join(left)
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_comments_of_every_displayed_code_block_are_translated(lang):
+    """Code cells and the fenced blocks of a page (code for the real archive, shell
+    commands): on a translated page, no comment is left in English."""
+    from bs4 import BeautifulSoup
+
+    site, left = _built(lang), []
+    for page in sorted((site / "book").glob("*.html")):
+        doc = f"book/{page.stem}"
+        words = eonb_i18n.read_catalog(LOCALES / lang / "LC_MESSAGES" / f"{doc}.po")
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for pre in soup.select("div.highlight pre"):
+            if pre.find_parent(class_="cell_output"):
+                continue
+            for _, _, text in eonb_i18n.code_comments(pre.get_text()):
+                if words.get(text, text) != text:
+                    left.append(f"{doc}: # {text}")
+    assert not left, f"English comments on the {lang} pages:\n  " + "\n  ".join(left)
+
+
+def test_notebook_markdown_is_translated_around_directives_fences_and_quizzes():
+    from eonb_book.notebooks import translate_markdown
+
+    source = "\n".join(
+        [
+            "```{exercise} A title",
+            ":label: ex1",
+            "First line of the task",
+            "(in brackets) and its end.",
+            "```",
+            "",
+            "```{solution-start} ex1",
+            ":class: dropdown",
+            "```",
+            "",
+            "The answer.",
+            "",
+            "```python",
+            "x = 1  # a  comment",
+            "```",
+            "",
+            "```{quiz}",
+            "- question: >-",
+            "    Which one?",
+            "  options:",
+            '    - text: "This one."',
+            "      right: true",
+            "      why: Because.",
+            "```",
+        ]
+    )
+    words = {
+        "A title": "Un titre",
+        "First line of the task (in brackets) and its end.": "La tâche (entre parenthèses).",
+        "The answer.": "La réponse.",
+        "a comment": "un commentaire",
+        "Which one?": "Lequel ?",
+        "This one.": "Celui-ci.",
+        "Because.": "Parce que.",
+    }
+    out = translate_markdown(source, words)
+    for french in ("Un titre", "La tâche (entre parenthèses).", "La réponse.", "# un commentaire"):
+        assert french in out, out
+    quiz = yaml.safe_load(out.split("```{quiz}\n")[1].split("\n```")[0])
+    assert quiz == [
+        {
+            "question": "Lequel ?",
+            "options": [{"text": "Celui-ci.", "right": True, "why": "Parce que."}],
+        }
+    ]
+    assert ":label: ex1" in out and ":class: dropdown" in out and "x = 1  #" in out

@@ -62,6 +62,13 @@ def language_dependent(source: str) -> bool:
 _SKIP_COMMENT = re.compile(r"^(noqa|type:|fmt:|pragma|@title|!|-\*-)")
 
 
+# Fenced code blocks (besides code cells) whose ``#`` comments are translated, on the site
+# (_ext/eonb_i18n.py) and in the launch notebooks (eonb_book.notebooks).
+COMMENTED_LANGUAGES = frozenset(
+    {"python", "python3", "ipython", "ipython3", "py", "bash", "sh", "shell"}
+)
+
+
 def code_comments(code: str) -> list[tuple[int, int, str]]:
     """(line, column, text) of every translatable ``#`` comment in Python ``code``.
 

@@ -44,6 +44,7 @@ import nbformat
 import yaml
 
 from . import toc
+from .i18n import COMMENTED_LANGUAGES, translate_comments
 from .settings import NOTEBOOKS_DIR as NOTEBOOKS
 from .settings import ROOT
 
@@ -270,6 +271,34 @@ def catalogue(root: Path, lang: str, docname: str) -> dict[str, str]:
         }
 
 
+def lookup(words: dict[str, str]):
+    """``words.get`` for code comments, whose runs of spaces the catalogue's keys collapse."""
+    return lambda text: words.get(" ".join(text.split()))
+
+
+# Directives whose body is YAML data: their strings are translated, their structure kept.
+YAML_DIRECTIVES = ("quiz",)
+
+
+def translate_yaml(block: str, tr) -> str:
+    """A directive's YAML body with every string that ``tr`` translates translated."""
+
+    def walk(value):
+        if isinstance(value, str):
+            return tr(value)
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        if isinstance(value, dict):
+            return {k: walk(v) for k, v in value.items()}
+        return value
+
+    data = yaml.safe_load(block)
+    new = walk(data)
+    if new == data:
+        return block
+    return yaml.safe_dump(new, allow_unicode=True, sort_keys=False, width=88).rstrip("\n")
+
+
 _BLOCK_START = re.compile(r"^(\s*)(#{1,6}\s+|[-*+]\s+|\d+\.\s+|>\s*)?(.*)$")
 
 
@@ -293,21 +322,49 @@ def translate_markdown(text: str, words: dict[str, str]) -> str:
                 out.extend(para)
             para.clear()
 
+    code: list[str] = []  # the lines of the fenced block being read
+    kind = None  # what that block holds: "comments" to translate, "yaml" (a quiz), or None
+    opened: list[str] = []  # the fences of the directives open around this line
+
+    def close_code():
+        block = "\n".join(code)
+        if kind == "comments":
+            block = translate_comments(block, lookup(words))
+        elif kind == "yaml":
+            block = translate_yaml(block, tr)
+        out.extend(block.split("\n"))
+        code.clear()
+
     for line in text.split("\n"):
         stripped = line.strip()
         if fence:
-            if stripped.startswith(fence):
+            if stripped == fence:
                 fence = None
-            out.append(line)
+                close_code()
+                out.append(line)
+            else:
+                code.append(line)
             continue
-        if stripped.startswith("```") and not stripped.startswith("```{"):
-            flush()
-            fence = "```"
+        run = re.match(r"^(`{3,}|:{3,})(.*)$", stripped)
+        if run and run.group(2).split("}")[0].lstrip("{") in YAML_DIRECTIVES:
+            flush()  # a directive whose body is YAML (a quiz): translated as data
+            fence, kind = run.group(1), "yaml"
             out.append(line)
-        elif re.match(r"^(:::+|```+)\{[\w:-]+\}", stripped):
+        elif run and run.group(2).startswith("{"):  # a directive opens: its title is text
             flush()
+            opened.append(run.group(1))
             head, _, title = stripped.partition("} ")
             out.append(line.replace(title, tr(title)) if title else line)
+        elif run and not run.group(2).strip() and opened and opened[-1] == run.group(1):
+            flush()  # a directive closes
+            opened.pop()
+            out.append(line)
+        elif run and run.group(1).startswith("`"):  # a fenced code block opens
+            flush()
+            fence = run.group(1)
+            commented = run.group(2).strip().lower() in COMMENTED_LANGUAGES
+            kind = "comments" if commented else None
+            out.append(line)
         elif stripped.startswith("|") and stripped.endswith("|"):
             flush()
             cells = [c.strip() for c in stripped.strip("|").split("|")]
@@ -317,7 +374,9 @@ def translate_markdown(text: str, words: dict[str, str]) -> str:
                 out.append("| " + " | ".join(tr(c) for c in cells) + " |")
         elif (
             not stripped
-            or stripped.startswith((":", "(", "+++"))
+            or re.match(r"^:[\w-]+:", stripped)  # a directive's option
+            or re.match(r"^\([^()\s]+\)=$", stripped)  # a target, (label)=
+            or stripped.startswith("+++")
             or re.match(r"^(:::+|```+)$", stripped)
         ):
             flush()
@@ -328,20 +387,21 @@ def translate_markdown(text: str, words: dict[str, str]) -> str:
         else:
             para.append(line)
     flush()
+    if fence:  # a block the cell leaves open: kept as it is
+        kind = None
+        close_code()
     return "\n".join(out)
 
 
 def translate_notebook(nb: nbformat.NotebookNode, source: Path, root: Path, lang: str) -> None:
     """Markdown and code comments of ``nb`` from the page's catalogue; code unchanged."""
-    from eonb_book.i18n import translate_comments
-
     docname = source.relative_to(root).with_suffix("").as_posix()
     words = catalogue(root, lang, docname)
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             cell.source = translate_markdown(cell.source, words)
         elif cell.cell_type == "code" and SETUP_TAG not in cell.metadata.get("tags", []):
-            cell.source = translate_comments(cell.source, words.get)
+            cell.source = translate_comments(cell.source, lookup(words))
         elif cell.cell_type == "code":
             cell.source += (
                 f'\nos.environ.setdefault("EOLAB_LANG", "{lang}")  '
