@@ -257,3 +257,33 @@ def test_the_quiz_works_from_the_offline_bundle_over_file_urls(site_dir: Path, b
     said = _answer(page, page.locator(".eonb-quiz .eonb-q").first, right=True)
     context.close()
     assert said.startswith("Right"), f"from file:// the quiz said {said!r}"
+
+
+@pytest.mark.build
+def test_a_long_option_wraps_under_its_text_with_its_letter_on_the_first_line(
+    site_dir: Path, site_url: str, browser
+):
+    """On a phone, an option that takes several lines flows line by line (an inline
+    label), so its letter (A., B.) stays beside its first line; as an inline-block (the
+    theme's style for labels) the letter dropped to the last line, under the radio."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    wrapped, stacked = 0, []
+    for rel in PAGES + [f"fr/{p}" for p in PAGES]:
+        if not (site_dir / rel).exists():
+            continue
+        page.goto(site_url + rel, wait_until="load")
+        for label in page.locator(".eonb-q-options label").all():
+            lines = label.evaluate(
+                "e => { const h = parseFloat(getComputedStyle(e).lineHeight) || 24;"
+                " return [e.getBoundingClientRect().height / h, e.getClientRects().length]; }"
+            )
+            if lines[0] > 1.5:
+                wrapped += 1
+                if lines[1] < 2:
+                    stacked.append(f"{rel}: {label.inner_text()[:60]!r}")
+    context.close()
+    assert wrapped, "no option wraps at 390 px: the test checks nothing"
+    assert not stacked, "options set as one block (letter on the last line):\n  " + "\n  ".join(
+        stacked
+    )
