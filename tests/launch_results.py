@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import fcntl
 import hashlib
 import json
 import platform
@@ -43,9 +44,12 @@ def load() -> dict:
 
 
 def record(check: str, status: str, lessons: list[str] | str, details: dict) -> None:
-    """Store one check's result (``status`` "verified" or "failed"), merged into the file."""
-    data = load()
-    data[check] = {
+    """Store one check's result (``status`` "verified" or "failed"), merged into the file.
+
+    The read-merge-write holds an exclusive lock on the file: `make test` runs the
+    test files in parallel (pytest-xdist), and two launch checks may finish together.
+    """
+    entry = {
         "status": status,
         "date": datetime.date.today().isoformat(),
         "lessons": lessons,
@@ -53,7 +57,15 @@ def record(check: str, status: str, lessons: list[str] | str, details: dict) -> 
         **details,
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(dict(sorted(data.items())), indent=1, sort_keys=False) + "\n")
+    with RESULTS.open("a+", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.seek(0)
+        text = handle.read()
+        data = json.loads(text) if text.strip() else {}
+        data[check] = entry
+        handle.seek(0)
+        handle.truncate()
+        handle.write(json.dumps(dict(sorted(data.items())), indent=1, sort_keys=False) + "\n")
 
 
 @contextlib.contextmanager

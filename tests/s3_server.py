@@ -28,7 +28,11 @@ _DUMMY = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 
 
 class S3Server:
-    """moto's S3 server on 127.0.0.1 (port 0: a free one)."""
+    """moto's S3 server on 127.0.0.1 (port 0: a free one).
+
+    Every server of one process serves moto's one in-memory store: two tests that put
+    different contents must use different bucket names.
+    """
 
     def __init__(self):
         from moto.server import ThreadedMotoServer
