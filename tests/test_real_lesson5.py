@@ -45,12 +45,9 @@ def store(tmp_path_factory):
 def bucket(store):
     """The fixture store in a bucket named like the real one, uploaded once for the module
     (uploading its thousands of chunks takes about 40 s); the tests only read it."""
-    server = S3Server().start()
-    try:
+    with S3Server() as server:
         server.upload_tree(fx.BUCKET, fx.PREFIX, store)
         yield server.url(fx.BUCKET, fx.PREFIX)
-    finally:
-        server.stop()
 
 
 def test_lesson_cells_recover_the_injected_trend(bucket, store, tmp_path):
@@ -99,9 +96,10 @@ def test_a_store_whose_layout_drifted_is_refused_naming_the_variable(s3_server, 
     ds.to_zarr(tmp_path / "zarr-v1", mode="w", consolidated=True, zarr_format=2)
     # A bucket of its own: moto keeps one store per process, shared by every server, and
     # this module's `bucket` holds the good store under fx.BUCKET.
-    s3_server.upload_tree("mur-sst-drifted", fx.PREFIX, tmp_path / "zarr-v1")
+    drifted = "mur-sst-drifted"
+    s3_server.upload_tree(drifted, fx.PREFIX, tmp_path / "zarr-v1")
     with pytest.raises(ArchiveUnavailable, match="missing variable 'analysed_sst'"):
-        oisst.load(years=(2010, 2010), endpoint=s3_server.url("mur-sst-drifted", fx.PREFIX))
+        oisst.load(years=(2010, 2010), endpoint=s3_server.url(drifted, fx.PREFIX))
 
 
 def test_a_region_outside_the_store_names_the_range(bucket):
